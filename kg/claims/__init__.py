@@ -1,0 +1,92 @@
+"""Stage 4: claims, each with its evidence, claimant and polarity.
+
+For each sentence that is not page furniture, the rules of the sibling
+modules read a :class:`~kg.claims.context.SentenceContext` (text, linked
+mentions, dates) and return claims:
+
+- :mod:`kg.claims.events` -- events of the ontology's types;
+- :mod:`kg.claims.control` -- gains, losses and states of territorial control;
+- :mod:`kg.claims.membership` -- joined, left, formed, member of;
+- :mod:`kg.claims.roles` -- offices and roles;
+- :mod:`kg.claims.casualties` -- each reported figure.
+
+:mod:`kg.claims.attribution` says who asserts each sentence and how.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from kg.claims.attribution import attribute
+from kg.claims.casualties import casualty_claims
+from kg.claims.context import SentenceContext
+from kg.claims.control import control_claims
+from kg.claims.events import event_claims
+from kg.claims.membership import membership_claims
+from kg.claims.roles import role_claims
+from kg.dates import resolve_relative_day
+from kg.model import Claim, DatedPhrase, Document, Entity, Mention, Sentence, TimeSpan
+from kg.text import fold, is_furniture, sentences
+
+STAGE = "claims.v1"
+RELATIVE_DAY = re.compile(r"\b(?:the\s+next\s+day|that\s+same\s+day|the\s+same\s+day|that\s+night|the\s+following\s+day)\b")  # noqa: E501
+
+
+def extract_claims(
+    doc: Document,
+    mentions: Sequence[Mention],
+    dates: Sequence[DatedPhrase],
+    is_a: Callable[[str, str], bool],
+    publisher: str,
+) -> tuple[list[Claim], list[Entity]]:
+    """All claims of a document, and the collective claimants minted on the way."""
+    claims: list[Claim] = []
+    minted: list[Entity] = []
+    previous_mentions: list[Mention] = []
+    last_day: TimeSpan | None = None
+    carry: str | None = None
+    for sentence in sentences(doc.text):
+        if is_furniture(sentence.text):
+            continue
+        ctx = sentence_context(doc, sentence, mentions, dates, is_a, last_day)
+        attributions, new = attribute(ctx, publisher, carry)
+        minted += new
+        if attributions[0].claimant != publisher:
+            carry = attributions[0].claimant
+        claims += event_claims(ctx, attributions, lambda key: is_a(key, "Event"))
+        claims += control_claims(ctx, attributions)
+        claims += membership_claims(ctx, attributions, previous_mentions)
+        claims += role_claims(ctx, attributions)
+        claims += casualty_claims(ctx, attributions)
+        previous_mentions = list(ctx.mentions) or previous_mentions
+        last_day = last_day_of(ctx) or last_day
+    return claims, minted
+
+
+def sentence_context(
+    doc: Document,
+    sentence: Sentence,
+    mentions: Sequence[Mention],
+    dates: Sequence[DatedPhrase],
+    is_a: Callable[[str, str], bool],
+    last_day: TimeSpan | None,
+) -> SentenceContext:
+    """The sentence's mentions and dates; "the next day" resolved against the last day seen."""
+    inside = tuple(m for m in mentions if m.begin >= sentence.begin and m.stop <= sentence.stop)
+    own = [d for d in dates if d.begin >= sentence.begin and d.stop <= sentence.stop]
+    folded = fold(sentence.text)
+    if last_day is not None:
+        for match in RELATIVE_DAY.finditer(folded):
+            resolved = resolve_relative_day(match.group(0), last_day)
+            if resolved is not None:
+                begin, stop = sentence.begin + match.start(), sentence.begin + match.end()
+                own.append(DatedPhrase(begin, stop, doc.text[begin:stop], resolved, resolved))
+    own.sort(key=lambda d: d.begin)
+    return SentenceContext(doc, sentence, folded, inside, tuple(own), is_a, last_day)
+
+
+def last_day_of(ctx: SentenceContext) -> TimeSpan | None:
+    """The last day-precision date of the sentence (for "the next day" after it)."""
+    days = [d.end or d.start for d in ctx.dates if (d.end or d.start) and (d.end or d.start).precision == "day"]  # type: ignore[union-attr] # noqa: E501
+    return days[-1] if days else None

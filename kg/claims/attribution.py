@@ -1,0 +1,110 @@
+"""Who asserts what a sentence says, and whether it is asserted, denied or hedged.
+
+"according to rebel leaders", "X said", "X claimed", "which the army denied",
+"reportedly": each sentence gets a list of :class:`Attribution` (the first is
+the main one). A claimant named by a registry entity is linked to it; any other
+("medical sources", "local officials") becomes a discovered collective actor.
+Unattributed sentences are claimed by the article's publisher.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.claims.context import SentenceContext, words
+from kg.iris import slugify
+from kg.model import Entity, Polarity
+
+REPORTING = words(
+    "said", "says", "stated", "states", "claimed", "claims", "announced", "announces",
+    "reported", "reports", "confirmed", "confirms", "admitted", "acknowledged", "told",
+    "indicated", "indicates", "declared", "insisted", "insists", "vowed", "denounced",
+    "informs", "added", "explained", "estimated", "noted", "warned",
+)  # fmt: skip
+DENYING = words("denied", "denies", "deny", "rejected", "rejects", "disputed", "disputes")
+HEDGES = words(
+    "reportedly", "allegedly", "claimed to have", "claimed to", "claims to", "may have",
+    "might have", "is unclear", "unconfirmed", "it is feared", "purportedly", "apparently",
+)  # fmt: skip
+ACCORDING = re.compile(r"\baccording\s+to\s+")
+_PHRASE_END = re.compile(r"[,.;:)\"']|\bwhich\b|\bwho\b|\bthat\b|\band\s+other\b|$")
+_REPORTED_SUBJECT = re.compile(r"\b(?:the\s+|a\s+|several\s+|two\s+|some\s+)?((?:[a-z-]+\s+){0,3}(?:sources|officials|residents|witnesses|analysts|activists|officers|leaders|rebels|journalists|authorities|spokesm[ae]n))\b")  # noqa: E501
+DENIAL_CLAUSE = re.compile(r"\bwhich\s+(?:the\s+)?(.{2,60}?)\s+(?:denied|denies|disputed|rejected)\b")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    claimant: str  # entity key
+    polarity: Polarity
+
+
+def attribute(ctx: SentenceContext, publisher: str, carry: str | None) -> tuple[list[Attribution], list[Entity]]:
+    """The sentence's attributions (main one first) and any collective claimants minted.
+
+    ``carry`` is the previous explicit claimant of the document, used by
+    "according to the same source".
+    """
+    minted: list[Entity] = []
+    hedged = bool(re.search(HEDGES, ctx.folded))
+    main: str | None = None
+    match = ACCORDING.search(ctx.folded)
+    if match:
+        main = claimant_after(ctx, match.end(), minted, carry)
+    if main is None:
+        main = reporting_subject(ctx, minted)
+    verb_hedge = bool(re.search(words("claimed", "claims"), ctx.folded))
+    polarity: Polarity = "hedged" if hedged or verb_hedge else "asserted"
+    result = [Attribution(main or publisher, polarity)]
+    denial = DENIAL_CLAUSE.search(ctx.folded)
+    if denial:
+        denier = claimant_in(ctx, denial.start(1), denial.end(1), minted)
+        if denier:
+            result.append(Attribution(denier, "denied"))
+    elif main and re.search(DENYING, ctx.folded) and not match:
+        result[0] = Attribution(main, "denied")
+    return result, minted
+
+
+def claimant_after(ctx: SentenceContext, at: int, minted: list[Entity], carry: str | None) -> str | None:
+    """The claimant named right after "according to" (local offset ``at``)."""
+    rest = ctx.folded[at:]
+    if rest.startswith("the same source") and carry:
+        return carry
+    end = at + (_PHRASE_END.search(rest).start() if _PHRASE_END.search(rest) else len(rest))
+    return claimant_in(ctx, at, end, minted)
+
+
+def claimant_in(ctx: SentenceContext, begin: int, stop: int, minted: list[Entity]) -> str | None:
+    """An agent mentioned in local span [begin, stop), else a collective minted from its words."""
+    agents = ctx.agents(ctx.absolute(begin), ctx.absolute(stop))
+    if agents:
+        return agents[0].key
+    phrase = ctx.folded[begin:stop].strip()
+    phrase = re.sub(r"^(?:the|a|an|several|many|some)\s+", "", phrase)
+    if not phrase or len(phrase.split()) > 6 or not re.search(r"[a-z]", phrase):
+        return None
+    original = ctx.sentence.text[begin:stop].strip()
+    key = slugify(phrase)
+    minted.append(Entity(key=key, label=original, types=("CollectiveActor",), discovered=True,
+                         first_seen=ctx.doc.doc_id))
+    return key
+
+
+def reporting_subject(ctx: SentenceContext, minted: list[Entity]) -> str | None:
+    """The subject of a reporting verb ("X said", "said X", "X told AFP")."""
+    for match in re.finditer(REPORTING, ctx.folded):
+        verb_at = ctx.absolute(match.start())
+        before = [m for m in ctx.agents(ctx.sentence.begin, verb_at) if verb_at - m.stop < 60]
+        if before:
+            return before[-1].key
+        after = [m for m in ctx.agents(ctx.absolute(match.end()), ctx.sentence.stop)
+                 if m.begin - ctx.absolute(match.end()) < 25]
+        if after:
+            return after[0].key
+        window = ctx.folded[max(0, match.start() - 60) : match.start()]
+        subject = _REPORTED_SUBJECT.search(window)
+        if subject:
+            offset = max(0, match.start() - 60)
+            return claimant_in(ctx, offset + subject.start(1), offset + subject.end(1), minted)
+    return None

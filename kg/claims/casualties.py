@@ -1,0 +1,148 @@
+"""Casualty figures: each reported number is its own claim, never merged.
+
+"fourteen civilians killed", "killing fourteen civilians ... and injuring over
+thirty others", "At least 39 peacekeepers were injured", "around twenty
+civilians ... were killed", "Dozens of civilians ... have been killed", "Ten
+CSP-PSD vehicles were destroyed", "14+ civilians killed", "heavy losses".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.claims.attribution import Attribution
+from kg.claims.context import SentenceContext
+from kg.claims.frames import frame_date, point
+from kg.model import CasualtyClaim, CasualtyKind
+
+RULE = "casualty.{}.v1"
+
+UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "a hundred": 100, "one hundred": 100, "a dozen": 12,
+}  # fmt: skip
+VAGUE = ("dozens", "scores", "hundreds", "several", "many", "a handful", "numerous", "a number")
+_NUMBER_WORD = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
+QUALIFIER = r"(?:at\s+least|about|around|some|approximately|nearly|almost|over|more\s+than|up\s+to|roughly|an\s+estimated)"  # noqa: E501
+NUMBER = (
+    rf"(?:{QUALIFIER}\s+)?(?:\d{{1,3}}(?:,\d{{3}})*\+?|(?:{_NUMBER_WORD})(?:-(?:{_NUMBER_WORD}))?"
+    rf"|{'|'.join(VAGUE)})"
+)
+VICTIM = r"(?:[a-z][a-z'-]*\s+){0,3}?(?:civilians|people|persons|peacekeepers|soldiers|troops|children|women|fighters|rebels|combatants|militants|vehicles|residents|villagers|officers|policemen|members|jihadists|others|dead|wounded)"  # noqa: E501
+KILL_WORDS = {"killed": "killed", "dead": "killed", "died": "killed", "killing": "killed",
+              "injured": "injured", "wounded": "injured", "injuring": "injured", "wounding": "injured",
+              "destroyed": "destroyed", "destroying": "destroyed", "captured": "captured",
+              "taken prisoner": "captured", "kidnapped": "captured"}  # fmt: skip
+_KILL = "|".join(KILL_WORDS)
+# "N victims (, including ...,) were killed" / "N+ civilians killed"
+PASSIVE = re.compile(
+    rf"\b(?P<num>{NUMBER})\s+(?:of\s+)?(?:the\s+)?(?P<victims>{VICTIM})\b(?:\s*,\s*including[^,.;]{{0,60}},)?"
+    rf"(?:\s+(?:were|have\s+been|had\s+been|was|are|reportedly|been|being)){{0,3}}\s+(?P<verb>{_KILL})\b"
+)
+SHORT = re.compile(rf"(?:^|,\s*)(?P<num>\d{{1,4}}\+?)\s+(?P<verb>{_KILL})\b")
+ACTIVE = re.compile(
+    rf"\b(?P<verb>killing|injuring|wounding|destroying|killed|injured|wounded)\s+(?P<num>{NUMBER})\s+"
+    rf"(?:of\s+)?(?:the\s+)?(?P<victims>{VICTIM})\b"
+)
+LOSSES = re.compile(
+    r"\b(?P<num>heavy|significant|fairly\s+significant|great|considerable|huge|serious)\s+"
+    r"(?:(?:human\s+and\s+material|human|material)\s+)?(?P<victims>losses|casualties)\b"
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    casualty: CasualtyKind
+    count_min: int | None
+    count_max: int | None
+    count_text: str
+    victims: str
+    local_at: int
+
+
+def casualty_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[CasualtyClaim]:
+    """One claim per figure per claimant."""
+    claims: list[CasualtyClaim] = []
+    places = [m for m in ctx.places(ctx.sentence.begin, ctx.sentence.stop)
+              if not ctx.is_a(m.key, "Country")]  # fmt: skip
+    for figure in figures(ctx):
+        phrase = frame_date(ctx, figure.local_at)
+        for a in attributions:
+            claims.append(CasualtyClaim(
+                rule=RULE.format(figure.casualty), evidence=ctx.evidence(), claimant=a.claimant,
+                polarity=a.polarity, casualty=figure.casualty, count_min=figure.count_min,
+                count_max=figure.count_max, count_text=figure.count_text, victims=figure.victims,
+                place=places[0].key if places else None, date=point(phrase),
+            ))  # fmt: skip
+    return claims
+
+
+def figures(ctx: SentenceContext) -> list[Figure]:
+    """Every figure of the sentence, in text order, one per (number, kind)."""
+    found: dict[tuple[int, str], Figure] = {}
+    text = ctx.sentence.text
+    for pattern in (PASSIVE, ACTIVE, SHORT):
+        for match in pattern.finditer(ctx.folded):
+            casualty: CasualtyKind = KILL_WORDS[match.group("verb")]  # type: ignore[assignment]
+            victims = match.groupdict().get("victims") or _previous_victims(found)
+            if victims in ("others", None) or victims.endswith("others"):
+                victims = _previous_victims(found) or "people"
+            if victims in ("dead", "wounded"):
+                victims = "people"
+            low, high = parse_count(match.group("num"))
+            written = text[match.start("num") : match.end("num")]
+            key = (match.start("num"), casualty)
+            if any(k[0] == match.start("num") for k in found):
+                continue
+            found[key] = Figure(casualty, low, high, written, _head(victims), match.start("num"))
+    for match in LOSSES.finditer(ctx.folded):
+        found[(match.start(), "losses")] = Figure(
+            "losses", None, None, text[match.start() : match.end()], "", match.start()
+        )
+    return [found[k] for k in sorted(found)]
+
+
+def _previous_victims(found: dict[tuple[int, str], Figure]) -> str | None:
+    return next((f.victims for f in reversed(list(found.values())) if f.victims), None)
+
+
+def _head(victims: str) -> str:
+    """The noun of the victims phrase, with a kept modifier ("CSP-PSD vehicles" -> vehicles)."""
+    return victims.split()[-1] if victims else ""
+
+
+def parse_count(phrase: str) -> tuple[int | None, int | None]:
+    """``"at least 39"`` -> (39, None); ``"fourteen"`` -> (14, 14); ``"dozens"`` -> (None, None).
+
+    >>> parse_count("around twenty")
+    (20, 20)
+    >>> parse_count("over thirty")
+    (30, None)
+    >>> parse_count("14+")
+    (14, None)
+    """
+    phrase = phrase.lower().strip()
+    open_ended = bool(re.match(r"(?:at\s+least|over|more\s+than)\b", phrase)) or phrase.endswith("+")
+    number = re.sub(rf"^{QUALIFIER}\s+", "", phrase).rstrip("+")
+    value = _number_value(number)
+    if value is None:
+        return None, None
+    if re.match(r"up\s+to\b", phrase):
+        return None, value
+    return value, None if open_ended else value
+
+
+def _number_value(word: str) -> int | None:
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})*", word):
+        return int(word.replace(",", ""))
+    if word in UNITS:
+        return UNITS[word]
+    if "-" in word:
+        tens, _, unit = word.partition("-")
+        if tens in UNITS and unit in UNITS:
+            return UNITS[tens] + UNITS[unit]
+    return None

@@ -1,0 +1,121 @@
+"""What every claim rule sees of a sentence: its text, entity mentions and dates.
+
+A :class:`SentenceContext` is built once per sentence; the rules in the
+sibling modules read it and never touch the raw document again. Offsets are
+always into ``Document.text``; ``folded`` is the sentence in
+:func:`kg.text.fold` form (same length), so a regex match on it gives true
+offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from kg.model import DatedPhrase, Document, Evidence, Mention, Sentence, TimeSpan
+
+QUOTE_CONTEXT = 32  # characters of prefix / suffix kept for oa:TextQuoteSelector
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """One sentence with its mentions and dates, plus the document it comes from."""
+
+    doc: Document
+    sentence: Sentence
+    folded: str  # fold(sentence.text): lower-case, accent-free, same length
+    mentions: tuple[Mention, ...]
+    dates: tuple[DatedPhrase, ...]
+    is_a: Callable[[str, str], bool]  # registry type test: is_a(key, "Place")
+    previous_date: TimeSpan | None = None  # the last day-precision date of the text so far
+
+    @property
+    def begin(self) -> int:
+        return self.sentence.begin
+
+    def local(self, offset: int) -> int:
+        """Document offset -> offset within the sentence."""
+        return offset - self.sentence.begin
+
+    def absolute(self, offset: int) -> int:
+        """Offset within the sentence -> document offset."""
+        return offset + self.sentence.begin
+
+    def between(self, begin: int, stop: int) -> list[Mention]:
+        """Mentions wholly inside document offsets [begin, stop)."""
+        return [m for m in self.mentions if m.begin >= begin and m.stop <= stop]
+
+    def of_type(self, mentions: Iterable[Mention], cls: str) -> list[Mention]:
+        return [m for m in mentions if self.is_a(m.key, cls)]
+
+    def agents(self, begin: int, stop: int) -> list[Mention]:
+        return self.of_type(self.between(begin, stop), "Agent")
+
+    def places(self, begin: int, stop: int) -> list[Mention]:
+        return self.of_type(self.between(begin, stop), "Place")
+
+    def dates_between(self, begin: int, stop: int) -> list[DatedPhrase]:
+        return [d for d in self.dates if d.begin >= begin and d.stop <= stop]
+
+    def evidence(self) -> Evidence:
+        """The whole sentence as the claim's quote (an exact slice of the document)."""
+        return make_evidence(self.doc, self.sentence.begin, self.sentence.stop)
+
+
+def make_evidence(doc: Document, begin: int, stop: int) -> Evidence:
+    """Evidence for doc.text[begin:stop], trimmed of surrounding white space."""
+    text = doc.text
+    while begin < stop and text[begin].isspace():
+        begin += 1
+    while stop > begin and text[stop - 1].isspace():
+        stop -= 1
+    return Evidence(
+        doc_id=doc.doc_id,
+        begin=begin,
+        stop=stop,
+        quote=text[begin:stop],
+        prefix=text[max(0, begin - QUOTE_CONTEXT) : begin],
+        suffix=text[stop : stop + QUOTE_CONTEXT],
+    )
+
+
+def unique(keys: Iterable[str]) -> tuple[str, ...]:
+    """Keys in first-seen order, without repeats."""
+    return tuple(dict.fromkeys(keys))
+
+
+def find_all(pattern: re.Pattern[str], ctx: SentenceContext) -> list[re.Match[str]]:
+    """Matches of pattern on the folded sentence."""
+    return list(pattern.finditer(ctx.folded))
+
+
+def words(*alternatives: str) -> str:
+    """A regex group matching any of the phrases as whole words (spaces flexible)."""
+    parts = sorted((re.escape(a).replace(r"\ ", r"\s+") for a in alternatives), key=len, reverse=True)
+    return r"\b(?:" + "|".join(parts) + r")\b"
+
+
+def clause_bounds(ctx: SentenceContext, at: int) -> tuple[int, int]:
+    """Document offsets of the clause around local offset ``at``.
+
+    Clauses are cut at ';', 'but', 'while', 'after', 'when', 'which', 'who' ...;
+    commas are kept, since appositions ("Mali's army, backed by ...,") are part
+    of the clause.
+    """
+    cuts = [0, len(ctx.folded)]
+    for match in _CLAUSE_CUT.finditer(ctx.folded):
+        cuts.append(match.start() if match.start() >= at else match.end())
+    left = max(c for c in cuts if c <= at)
+    right = min(c for c in cuts if c > at) if any(c > at for c in cuts) else len(ctx.folded)
+    return ctx.absolute(left), ctx.absolute(right)
+
+
+_CLAUSE_CUT = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b|\bbefore\b|\bwhen\b|\buntil\b|\bwhich\b|\bwho\b")
+
+
+def nearest(mentions: Sequence[Mention], offset: int) -> Mention | None:
+    """The mention closest to a document offset."""
+    if not mentions:
+        return None
+    return min(mentions, key=lambda m: min(abs(m.begin - offset), abs(m.stop - offset)))

@@ -1,0 +1,226 @@
+"""Territorial control: captures (gain), withdrawals (loss) and states of control.
+
+Active ("the army captured Kidal"), passive ("Kidal was seized by the MNLA"),
+"took control of", "took up positions in", "withdrew from", "were driven
+out", "held since 2014", "under rebel control since 2014". Every claim needs
+a controller, a place and a date; a frame without a date yields no control
+claim (the event rule still records what happened).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.claims.attribution import Attribution
+from kg.claims.context import SentenceContext, words
+from kg.claims.frames import (
+    by_agents,
+    co_agents,
+    frame_date,
+    is_duration,
+    is_factual,
+    object_place,
+    place_before,
+    point,
+    subject_agents,
+)
+from kg.model import ControlChange, ControlClaim, DatedPhrase, TimeSpan
+
+RULE = "control.{}.v1"
+
+GAIN_ACTIVE = words(
+    "captured", "captures", "capture", "seized", "seizes", "took", "taken", "take", "takes",
+    "retook", "retaken", "retakes", "recaptured", "occupied", "occupies", "entered", "enters",
+    "took up positions in", "took up position in", "taken up positions in", "took over",
+    "taken over", "seized control of", "took control of", "taken control of", "gained control of",
+    "regained control of", "wrested control of", "overran", "overrun", "conquered", "reconquered",
+)  # fmt: skip
+LOSS_ACTIVE = words(
+    "withdrew from", "withdrawn from", "withdrawing from", "withdraws from", "pulled out of",
+    "pulled out from", "retreated from", "abandoned", "abandons", "left", "fled", "evacuated",
+    "lost control of", "lost", "ceded",
+)  # fmt: skip
+LOSS_PASSIVE = words(
+    "driven out of", "driven out", "chased out of", "chased out", "expelled from", "pushed out of",
+    "ousted from", "forced out of", "forced out", "repelled from",
+)  # fmt: skip
+STATE_ACTIVE = words("held", "holds", "hold", "controlled", "controls", "control", "ruled", "run")
+UNDER_CONTROL = re.compile(
+    r"\bunder\s+(?:the\s+)?(?:(?:de\s+facto\s+|full\s+|total\s+)?control\s+of\s+|([a-z-]+(?:\s+[a-z-]+)?)\s+control\b)"
+)
+GAIN_PASSIVE = re.compile(
+    r"\b(?:was|were|is|are|been|being)\s+(?:(?:de\s+facto\s+|subsequently\s+|briefly\s+|quickly\s+)*)"
+    r"(captured|seized|taken|retaken|recaptured|occupied|held|controlled|overrun)\b"
+)
+# Adjectives of "under X control": what they name.
+CONTROL_ADJECTIVES = {
+    "rebel": "tuareg-rebels", "separatist": "tuareg-rebels", "tuareg": "tuareg-rebels",
+    "jihadist": "jihadists", "islamist": "jihadists", "malian": "mali", "government": "mali",
+    "malian government": "mali", "army": "fama", "military": "fama",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Frame:
+    change: ControlChange
+    controllers: tuple[str, ...]
+    territory: str
+    date: DatedPhrase | None
+    local_at: int
+
+
+def control_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[ControlClaim]:
+    """Every control claim of the sentence, one per controller and attribution."""
+    claims: list[ControlClaim] = []
+    seen: set[tuple[str, str, str]] = set()
+    for frame in frames(ctx):
+        start, end = bounds(frame)
+        if start is None and end is None:
+            continue
+        for controller in frame.controllers:
+            if (controller, frame.territory, frame.change) in seen or controller == frame.territory:
+                continue
+            seen.add((controller, frame.territory, frame.change))
+            for attribution in attributions:
+                claims.append(ControlClaim(
+                    rule=RULE.format(frame.change), evidence=ctx.evidence(),
+                    claimant=attribution.claimant, polarity=attribution.polarity,
+                    controller=controller, territory=frame.territory, change=frame.change,
+                    start=start, end=end,
+                ))  # fmt: skip
+    return claims
+
+
+def bounds(frame: Frame) -> tuple[TimeSpan | None, TimeSpan | None]:
+    """Start and end of what a frame asserts."""
+    phrase = frame.date
+    if phrase is None:
+        return None, None
+    if frame.change == "gain":
+        return (phrase.end if phrase.start and phrase.end and phrase.start != phrase.end
+                else point(phrase)), None  # fmt: skip
+    if frame.change == "loss":
+        return None, phrase.end or phrase.start
+    return phrase.start, phrase.end if not is_duration(phrase) and phrase.start != phrase.end else None
+
+
+def frames(ctx: SentenceContext) -> Iterator[Frame]:
+    """Control frames: active gains and losses, passives, states."""
+    for pattern, change in ((GAIN_ACTIVE, "gain"), (LOSS_ACTIVE, "loss")):
+        for match in re.finditer(pattern, ctx.folded):
+            frame = active_frame(ctx, match, change)  # type: ignore[arg-type]
+            if frame:
+                yield frame
+    for match in re.finditer(LOSS_PASSIVE, ctx.folded):
+        frame = passive_loss_frame(ctx, match)
+        if frame:
+            yield frame
+    for match in GAIN_PASSIVE.finditer(ctx.folded):
+        frame = passive_frame(ctx, match)
+        if frame:
+            yield frame
+    for match in UNDER_CONTROL.finditer(ctx.folded):
+        frame = under_control_frame(ctx, match)
+        if frame:
+            yield frame
+    for match in re.finditer(STATE_ACTIVE, ctx.folded):
+        frame = state_frame(ctx, match)
+        if frame:
+            yield frame
+
+
+def active_frame(ctx: SentenceContext, match: re.Match[str], change: ControlChange) -> Frame | None:
+    """"X captured Y", "X withdrew from Y" (with allies "alongside Z")."""
+    if not is_factual(ctx, match.start()) or _is_passive(ctx, match.start()):
+        return None
+    place = object_place(ctx, match.end(), window=60)
+    if place is None or not _settlement_like(ctx, place.key):
+        return None
+    controllers = subject_agents(ctx, match.start())
+    if not controllers:
+        return None
+    if change == "gain":
+        controllers += [k for k in co_agents(ctx) if k not in controllers]
+    return Frame(change, tuple(controllers), place.key, frame_date(ctx, match.start()), match.start())
+
+
+def passive_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
+    """"Kidal was captured by the MNLA", "was held by separatist Tuareg rebels"."""
+    if not is_factual(ctx, match.start()):
+        return None
+    place = place_before(ctx, match.start())
+    controllers = by_agents(ctx, match.end())
+    if place is None or not controllers or not _settlement_like(ctx, place.key):
+        return None
+    change: ControlChange = "state" if match.group(1) in {"held", "controlled"} else "gain"
+    return Frame(change, tuple(controllers), place.key, frame_date(ctx, match.start()), match.start())
+
+
+def passive_loss_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
+    """"Malian forces were driven out (of Kidal)": the subject loses the place."""
+    if not is_factual(ctx, match.start()):
+        return None
+    losers = subject_agents(ctx, match.start())
+    place = object_place(ctx, match.end(), window=40) or _sentence_place(ctx)
+    if not losers or place is None:
+        return None
+    return Frame("loss", tuple(losers), place.key, frame_date(ctx, match.start()), match.start())
+
+
+def under_control_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
+    """"Kidal had been under rebel control since 2014", "under the control of X"."""
+    if match.group(1):
+        key = CONTROL_ADJECTIVES.get(match.group(1)) or CONTROL_ADJECTIVES.get(
+            match.group(1).split()[-1]
+        )
+        controllers = [key] if key else []
+    else:
+        stop = ctx.absolute(min(len(ctx.folded), match.end() + 60))
+        agents = ctx.agents(ctx.absolute(match.end()), stop)
+        controllers = [agents[0].key] if agents else []
+    place = place_before(ctx, match.start())
+    if not controllers or place is None or not _settlement_like(ctx, place.key):
+        return None
+    return Frame("state", tuple(controllers), place.key, frame_date(ctx, match.start()), match.start())
+
+
+def state_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
+    """"separatists who had held the city for a decade": a state with a duration."""
+    if _is_passive(ctx, match.start()) or not is_factual(ctx, match.start()):
+        return None
+    date = frame_date(ctx, match.start())
+    if date is None or date.start is None:
+        return None
+    place = object_place(ctx, match.end(), window=50)
+    controllers = subject_agents(ctx, match.start())
+    if place is None or not controllers or not _settlement_like(ctx, place.key):
+        return None
+    end = _other_point(ctx, date)
+    frame_phrase = DatedPhrase(date.begin, date.stop, date.text, date.start, end)
+    return Frame("state", tuple(controllers), place.key, frame_phrase, match.start())
+
+
+def _other_point(ctx: SentenceContext, duration: DatedPhrase) -> TimeSpan | None:
+    """For "had held X for a decade" on a dated occasion: that occasion ends the state."""
+    if not re.search(r"\bhad\s+(?:been\s+)?(?:held|controlled|ruled)\b", ctx.folded):
+        return duration.end
+    others = [d for d in ctx.dates if d is not duration and d.start and d.start == d.end]
+    return others[0].start if others else duration.end
+
+
+def _is_passive(ctx: SentenceContext, local_at: int) -> bool:
+    return bool(re.search(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+\s+)?$",
+                          ctx.folded[max(0, local_at - 25) : local_at]))  # fmt: skip
+
+
+def _settlement_like(ctx: SentenceContext, key: str) -> bool:
+    """Control is over towns, sites, areas and regions, not whole countries."""
+    return any(ctx.is_a(key, cls) for cls in ("Settlement", "Site", "Area", "Region"))
+
+
+def _sentence_place(ctx: SentenceContext) -> object | None:
+    places = [m for m in ctx.places(ctx.sentence.begin, ctx.sentence.stop)
+              if _settlement_like(ctx, m.key)]  # fmt: skip
+    return places[0] if len(places) == 1 else None

@@ -1,0 +1,155 @@
+"""Shared pieces of the claim rules: verb frames, subjects, objects and dates.
+
+A *frame* is a trigger match in a sentence; the helpers here find its
+subject (the agents before it in its clause, or after "by" in the passive),
+its object (the first place after it), its co-agents ("alongside X", "with
+the support of X"), and the date phrase that dates it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.claims.context import SentenceContext, clause_bounds, unique
+from kg.model import DatedPhrase, Mention, TimeSpan
+
+# Words that make a verb not a plain statement of fact: intent, attempt, negation.
+NOT_FACTUAL = re.compile(
+    r"\b(?:attempt(?:ed|s)?|tr(?:y|ied|ying)|fail(?:ed|s)?|aim(?:ed|s)?|intent(?:ion)?|"
+    r"plan(?:ned|s)?|determination|objective|would|will|could|can|not|never|barely|"
+    r"unable|order(?:ed)?|want(?:ed|s)?|sought|seek(?:s|ing)?|threaten(?:ed|s)?|to)\b"
+    r"[^,;.]{0,25}$"
+)
+PRONOUN_BEFORE = re.compile(r"\b(?:it|they|he|she|we)\s+(?:had\s+|have\s+|has\s+)?$")
+RELATIVE_BEFORE = re.compile(r"\b(?:who|which|that)\s+(?:had\s+|have\s+|has\s+)?$")
+_CO_AGENT = re.compile(
+    r"\b(?:alongside|with\s+the\s+(?:support|help|backing)\s+of|backed\s+by|supported\s+by|"
+    r"together\s+with|and\s+(?:allied|their)|with\s+(?:significant\s+)?support\s+from)\b"
+)
+
+
+def is_factual(ctx: SentenceContext, local_at: int) -> bool:
+    """False when intent, attempt or negation words stand right before the trigger."""
+    return not NOT_FACTUAL.search(ctx.folded[max(0, local_at - 40) : local_at])
+
+
+def heads(mentions: list[Mention], text: str) -> list[Mention]:
+    """Drop a mention that only modifies the next one ("United Nations peacekeepers")."""
+    kept: list[Mention] = []
+    for i, mention in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt and not text[mention.stop : nxt.begin].strip(" '’s"):
+            continue
+        kept.append(mention)
+    return kept
+
+
+def subject_agents(ctx: SentenceContext, local_at: int) -> list[str]:
+    """Agents that are the subject of the trigger at local offset ``local_at``.
+
+    The agents of the trigger's clause before it; through a pronoun ("it had
+    withdrawn") or relative ("separatists who had held") to the nearest
+    agents before it in the sentence.
+    """
+    begin, _ = clause_bounds(ctx, local_at)
+    trigger_at = ctx.absolute(local_at)
+    found = heads(ctx.agents(begin, trigger_at), ctx.doc.text)
+    found = [m for m in found if not _after_preposition(ctx, m)]
+    if found:
+        return list(unique(m.key for m in found))
+    before = ctx.folded[:local_at]
+    if PRONOUN_BEFORE.search(before) or RELATIVE_BEFORE.search(before):
+        earlier = heads(ctx.agents(ctx.sentence.begin, trigger_at), ctx.doc.text)
+        earlier = [m for m in earlier if not _after_preposition(ctx, m)]
+        if earlier:
+            return [earlier[-1].key] if PRONOUN_BEFORE.search(before) else _last_group(earlier, ctx)
+    return []
+
+
+def _last_group(mentions: list[Mention], ctx: SentenceContext) -> list[str]:
+    """The last run of agents joined by 'and' / commas."""
+    group = [mentions[-1]]
+    for prev in reversed(mentions[:-1]):
+        gap = ctx.doc.text[prev.stop : group[0].begin].strip().lower()
+        if gap in {"and", ",", ", and", "&"} or gap == "":
+            group.insert(0, prev)
+        else:
+            break
+    return list(unique(m.key for m in group))
+
+
+_PREPOSITIONS = re.compile(
+    r"\b(?:from|against|of|by|for|to|with|on|over|alongside|backed\s+by|between|"
+    r"in|at|near|around|toward|towards|into)\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$"
+)
+
+
+def _after_preposition(ctx: SentenceContext, mention: Mention) -> bool:
+    """True for an agent inside a prepositional phrase ("backed by Russian troops")."""
+    local = ctx.local(mention.begin)
+    return bool(_PREPOSITIONS.search(ctx.folded[max(0, local - 30) : local]))
+
+
+def by_agents(ctx: SentenceContext, local_at: int, window: int = 80) -> list[str]:
+    """Agents after "by" following the trigger (the passive's agent)."""
+    rest = ctx.folded[local_at : local_at + window]
+    match = re.search(r"\bby\b", rest)
+    if not match:
+        return []
+    begin = ctx.absolute(local_at + match.end())
+    stop = ctx.absolute(min(len(ctx.folded), local_at + window))
+    agents = heads(ctx.agents(begin, stop), ctx.doc.text)
+    return _last_group(agents[:1] + agents[1:], ctx)[:4] if agents else []
+
+
+def co_agents(ctx: SentenceContext) -> list[str]:
+    """Allies named with "alongside", "backed by", "with the support of" in the sentence."""
+    found: list[str] = []
+    for match in _CO_AGENT.finditer(ctx.folded):
+        stop = ctx.absolute(min(len(ctx.folded), match.end() + 70))
+        agents = ctx.agents(ctx.absolute(match.end()), stop)
+        if agents:
+            found.append(heads(agents, ctx.doc.text)[0].key)
+    return found
+
+
+def object_place(ctx: SentenceContext, local_at: int, window: int = 90) -> Mention | None:
+    """The first place mentioned after the trigger, within its clause."""
+    _, clause_end = clause_bounds(ctx, local_at)
+    stop = min(clause_end, ctx.absolute(local_at + window))
+    places = ctx.places(ctx.absolute(local_at), stop)
+    return places[0] if places else None
+
+
+def place_before(ctx: SentenceContext, local_at: int) -> Mention | None:
+    """The last place mentioned before the trigger in its clause (passive subjects)."""
+    begin, _ = clause_bounds(ctx, local_at)
+    places = ctx.places(begin, ctx.absolute(local_at))
+    return places[-1] if places else None
+
+
+def frame_date(ctx: SentenceContext, local_at: int) -> DatedPhrase | None:
+    """The date phrase of the trigger: in its clause, after it first, else before it."""
+    begin, stop = clause_bounds(ctx, local_at)
+    at = ctx.absolute(local_at)
+    in_clause = ctx.dates_between(begin, stop)
+    after = [d for d in in_clause if d.begin >= at]
+    before = [d for d in in_clause if d.begin < at]
+    if after:
+        return after[0]
+    if before:
+        return before[-1]
+    everywhere = ctx.dates
+    return everywhere[0] if len(everywhere) == 1 else None
+
+
+def point(phrase: DatedPhrase | None) -> TimeSpan | None:
+    """A single date for a point event: the phrase's start, or its end for "until"."""
+    if phrase is None:
+        return None
+    return phrase.start or phrase.end
+
+
+def is_duration(phrase: DatedPhrase) -> bool:
+    """"since 2014", "for a decade": a start with no end."""
+    return phrase.start is not None and phrase.end is None

@@ -1,0 +1,181 @@
+"""Membership of alliances and organisations: joined, left, formed, member of.
+
+"X, a coalition between A and B", "an alliance of A, B and C", "A joined B",
+"A left B in September 2023", "A, a member militia of B", "members of B,
+which they created with C", "A, B and C, who created the D coalition".
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.claims.attribution import Attribution
+from kg.claims.context import SentenceContext, unique, words
+from kg.claims.frames import frame_date, heads, is_factual, subject_agents
+from kg.model import DatedPhrase, Mention, MembershipChange, MembershipClaim, TimeSpan
+
+RULE = "membership.{}.v1"
+
+COALITION = re.compile(
+    r"\b(?:a|an|the)\s+(?:[a-z-]+\s+){0,3}(?:coalition|alliance|union|grouping|federation)\s+"
+    r"(?:between|of|uniting|bringing\s+together|comprising|made\s+up\s+of)\s+"
+)
+MEMBER_OF = re.compile(r"\b(?:a\s+|the\s+)?(?:founding\s+)?member(?:s)?(?:\s+[a-z-]+)?\s+of\s+(?:the\s+)?")
+JOINED = re.compile(words("joined", "joins", "rejoined", "integrated", "became a member of"))
+LEFT = re.compile(words("left", "quit", "leaves", "withdrew from", "exited", "exits", "pulled out of",
+                        "split from", "broke away from"))  # fmt: skip
+CREATED = re.compile(
+    r"\b(?:who|which|that)\s+(?:they\s+)?(?:created|formed|founded|established)\b|"
+    r"\b(?:created|formed|founded|established)\s+(?:the\s+)?"
+)
+COUNT_ANTECEDENT = re.compile(r"\b(?:both|the\s+two|the\s+three|all\s+three)\s+(?:countries|states|groups|movements)\b")  # noqa: E501
+
+
+def membership_claims(ctx: SentenceContext, attributions: list[Attribution], previous: list[Mention]) -> list[MembershipClaim]:
+    """Membership claims of a sentence; ``previous`` are the mentions of the sentence before."""
+    found: list[tuple[str, str, MembershipChange, DatedPhrase | None]] = []
+    found += coalition_of(ctx)
+    found += member_of(ctx, previous)
+    found += joined_or_left(ctx)
+    found += created_by(ctx, previous)
+    claims: list[MembershipClaim] = []
+    for member, organisation, change, phrase in unique(found):
+        if member == organisation:
+            continue
+        start, end = membership_bounds(change, phrase)
+        for a in attributions:
+            claims.append(MembershipClaim(
+                rule=RULE.format(change), evidence=ctx.evidence(), claimant=a.claimant,
+                polarity=a.polarity, member=member, organisation=organisation, change=change,
+                start=start, end=end,
+            ))  # fmt: skip
+    return claims
+
+
+def membership_bounds(change: MembershipChange, phrase: DatedPhrase | None) -> tuple[TimeSpan | None, TimeSpan | None]:
+    if phrase is None:
+        return None, None
+    if change == "leave":
+        return None, phrase.end or phrase.start
+    if change == "state":
+        return phrase.start, phrase.end if phrase.end != phrase.start else None
+    return phrase.start, phrase.end if phrase.end != phrase.start else None
+
+
+def _alliances(ctx: SentenceContext, mentions: list[Mention]) -> list[Mention]:
+    return [m for m in mentions if ctx.is_a(m.key, "Organisation") and not ctx.is_a(m.key, "State")]
+
+
+def _list_after(ctx: SentenceContext, local_at: int, window: int = 120) -> list[str]:
+    """Agents listed right after local offset: "A, B and C" (stops at a clause break)."""
+    rest = ctx.folded[local_at : local_at + window]
+    cut = re.search(r"[.;:]|\b(?:which|who|that|due|because|since|in\s+(?:may|june|19|20))\b|,\s+(?!and\b)(?=[a-z]+\s)", rest)  # noqa: E501
+    stop = ctx.absolute(local_at + (cut.start() if cut else len(rest)))
+    agents = heads(ctx.agents(ctx.absolute(local_at), stop), ctx.doc.text)
+    return list(unique(m.key for m in agents))
+
+
+def coalition_of(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """"X (...), a coalition between A and B" / "X is an alliance between A and B"."""
+    found = []
+    for match in COALITION.finditer(ctx.folded):
+        before = _alliances(ctx, ctx.between(ctx.sentence.begin, ctx.absolute(match.start())))
+        if not before:
+            continue
+        organisation = before[-1].key
+        for member in _list_after(ctx, match.end()):
+            found.append((member, organisation, "state", None))
+    return found
+
+
+def member_of(ctx: SentenceContext, previous: list[Mention]) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """"A, a member militia of B" / "Both countries, members of the AES"."""
+    found = []
+    for match in MEMBER_OF.finditer(ctx.folded):
+        after = _alliances(ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 80)))
+        if not after:
+            continue
+        organisation = after[0].key
+        members = _members_before(ctx, match.start(), previous)
+        phrase = frame_date(ctx, match.start())
+        found += [(m, organisation, "state", phrase) for m in members]
+    return found
+
+
+def _members_before(ctx: SentenceContext, local_at: int, previous: list[Mention]) -> list[str]:
+    """The agents a "member(s) of" phrase is about."""
+    before = ctx.folded[:local_at]
+    if COUNT_ANTECEDENT.search(before[-40:]):
+        states = [m.key for m in previous if ctx.is_a(m.key, "State")]
+        return list(unique(states))
+    agents = heads(ctx.agents(ctx.sentence.begin, ctx.absolute(local_at)), ctx.doc.text)
+    return [agents[-1].key] if agents else []
+
+
+def joined_or_left(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """"A joined B", "A left B": the subject and the first organisation after the verb."""
+    found = []
+    for pattern, change in ((JOINED, "join"), (LEFT, "leave")):
+        for match in pattern.finditer(ctx.folded):
+            if not is_factual(ctx, match.start()):
+                continue
+            window = ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 60))
+            organisations = [m for m in _alliances(ctx, window) if ctx.is_a(m.key, "Alliance")]
+            if not organisations:
+                continue
+            members = subject_agents(ctx, match.start())
+            phrase = frame_date(ctx, match.start())
+            target = _in_target(ctx, match.end(), organisations)
+            found += [(m, target, change, phrase) for m in members if m != target]  # type: ignore[misc]
+    return found
+
+
+def _in_target(ctx: SentenceContext, local_at: int, organisations: list[Mention]) -> str:
+    """"Platform joined the CMA in the CSP-PSD": the alliance after "in" is the one joined."""
+    rest = ctx.folded[local_at : local_at + 80]
+    inside = re.search(r"\bin\s+the\s+", rest)
+    if inside:
+        later = [o for o in organisations if ctx.local(o.begin) >= local_at + inside.end()]
+        if later:
+            return later[0].key
+    return organisations[0].key
+
+
+def created_by(ctx: SentenceContext, previous: list[Mention]) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """"A, B and C, who created the D coalition" / "the AES, which they created with Mali"."""
+    found = []
+    for match in CREATED.finditer(ctx.folded):
+        after = _alliances(ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 60)))
+        before = ctx.between(ctx.sentence.begin, ctx.absolute(match.start()))
+        if match.group(0).startswith(("which", "that")) and "they" in match.group(0):
+            alliance = [m for m in _alliances(ctx, before) if ctx.is_a(m.key, "Alliance")]
+            if not alliance:
+                continue
+            members = _members_before(ctx, ctx.local(alliance[-1].begin), previous)
+            members += _list_after(ctx, match.end() + _with_offset(ctx, match.end()))
+            found += [(m, alliance[-1].key, "found", None) for m in unique(members)]
+        elif after and ctx.is_a(after[0].key, "Alliance") and match.group(0).startswith("who"):
+            members = [m.key for m in heads(ctx.agents(ctx.sentence.begin, ctx.absolute(match.start())), ctx.doc.text)]  # noqa: E501
+            members = _trailing_list(ctx, members, match.start())
+            found += [(m, after[0].key, "found", frame_date(ctx, match.start())) for m in members]
+    return found
+
+
+def _with_offset(ctx: SentenceContext, local_at: int) -> int:
+    found = re.match(r"\s*with\s+", ctx.folded[local_at:])
+    return found.end() if found else 10_000
+
+
+def _trailing_list(ctx: SentenceContext, keys: list[str], local_at: int) -> list[str]:
+    """The agents of the list that ends right before local offset (after 'by', 'the')."""
+    agents = heads(ctx.agents(ctx.sentence.begin, ctx.absolute(local_at)), ctx.doc.text)
+    if not agents:
+        return []
+    group = [agents[-1]]
+    for prev in reversed(agents[:-1]):
+        gap = ctx.folded[ctx.local(prev.stop) : ctx.local(group[0].begin)]
+        if re.fullmatch(r"\s*(?:,|and|and\s+allied|,\s*and)?\s*", gap):
+            group.insert(0, prev)
+        else:
+            break
+    return list(unique(m.key for m in group))

@@ -1,0 +1,129 @@
+"""Offices and roles: "Malian president Assimi Goïta", "X, the leader of the junta",
+"Gamou was installed as governor of Kidal Region", "GATIA founder El Hadj Ag Gamou".
+
+A role word next to a person mention makes a claim; the organisation or place
+it is held in is the agent or place named with it ("Mali's foreign minister",
+"governor of Kidal Region", "the Malian junta leader").
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.claims.attribution import Attribution
+from kg.claims.context import SentenceContext, words
+from kg.claims.frames import frame_date
+from kg.model import Mention, RoleClaim
+
+RULE = "role.{}.v1"
+
+ROLE_WORDS: tuple[tuple[str, str], ...] = (
+    ("InterimPresident", words("interim president", "transitional president", "president of the transition")),
+    ("JuntaLeader", words("junta leader", "leader of the junta", "head of the junta", "junta chief",
+                          "leader of the military junta")),
+    ("HeadOfState", words("head of state")),
+    ("PrimeMinister", words("prime minister", "premier")),
+    ("ForeignMinister", words("foreign minister", "foreign affairs minister", "minister of foreign affairs")),
+    ("DefenceMinister", words("defence minister", "defense minister", "minister of defence",
+                              "minister of defense")),
+    ("ChiefOfStaff", words("chief of staff", "chief of the general staff", "army chief")),
+    ("Governor", words("governor")),
+    ("Founder", words("founder", "co-founder")),
+    ("Commander", words("commander", "commanding")),
+    ("Spokesperson", words("spokesman", "spokeswoman", "spokesperson")),
+    ("President", words("president")),
+    ("Minister", words("minister")),
+    ("Leader", words("leader", "head", "chief")),
+)  # fmt: skip
+COMPILED = tuple((role, re.compile(pattern)) for role, pattern in ROLE_WORDS)
+# Person before role: "X, the leader of", "X is currently the governor of", "X was installed as governor".
+PERSON_THEN_ROLE = re.compile(
+    r"^\s*(?:,\s*|\s+(?:is|was|has\s+been|had\s+been|became|becomes|served\s+as|serves\s+as|"
+    r"(?:was\s+)?installed\s+as|(?:was\s+)?appointed(?:\s+as)?|(?:was\s+)?named(?:\s+as)?|"
+    r"(?:was\s+)?sworn\s+in\s+as)\s+)(?:currently\s+|now\s+|also\s+)?(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
+    r"(?:[a-z'-]+\s+){0,5}?$"
+)
+# Role before person: "Malian president Assimi Goita", "junta leader and interim president, Colonel X".
+ROLE_THEN_PERSON = re.compile(
+    r"^(?:\s+and\s+(?:[a-z'-]+\s+){0,4}?[a-z'-]+)?\s*,?\s*"
+    r"(?:(?:colonel|col\.|general|gen\.|lieutenant|lt\.|major|captain|dr\.|mr\.|mrs\.|ms\.|"
+    r"division\s+general)\s+)*$"
+)
+DEMONYMS = {
+    "malian": "mali", "mali's": "mali", "burkinabe": "burkina-faso", "nigerien": "niger",
+    "french": "france", "russian": "russia", "algerian": "algeria",
+}  # fmt: skip
+NOT_A_HOLDER_BEFORE = re.compile(r"\b(?:former|ex-|then-|deputy|vice)\s*$")
+
+
+def role_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[RoleClaim]:
+    """Role claims for each role word joined to a person in the sentence."""
+    claims: list[RoleClaim] = []
+    taken: list[tuple[int, int]] = []
+    seen: set[tuple[str, str, str | None]] = set()
+    persons = [m for m in ctx.mentions if ctx.is_a(m.key, "Person")]
+    if not persons:
+        return claims
+    for role, pattern in COMPILED:
+        for match in pattern.finditer(ctx.folded):
+            if any(b <= match.start() < e for b, e in taken):
+                continue
+            holder = holder_of(ctx, match, persons)
+            if holder is None:
+                continue
+            taken.append((match.start(), match.end()))
+            for within in within_of(ctx, match, holder) or [None]:
+                if (holder.key, role, within) in seen:
+                    continue
+                seen.add((holder.key, role, within))
+                phrase = frame_date(ctx, match.start())
+                start = phrase.start if phrase else None
+                end = phrase.end if phrase and phrase.end != phrase.start else None
+                for a in attributions:
+                    claims.append(RoleClaim(
+                        rule=RULE.format(role.lower()), evidence=ctx.evidence(), claimant=a.claimant,
+                        polarity=a.polarity, holder=holder.key, role=role, within=within,
+                        start=start, end=end,
+                    ))  # fmt: skip
+    return claims
+
+
+def holder_of(ctx: SentenceContext, match: re.Match[str], persons: list[Mention]) -> Mention | None:
+    """The person the role word is joined to, before or after it."""
+    role_begin, role_end = ctx.absolute(match.start()), ctx.absolute(match.end())
+    if NOT_A_HOLDER_BEFORE.search(ctx.folded[max(0, match.start() - 8) : match.start()]):
+        return None
+    after = [p for p in persons if p.begin >= role_end and p.begin - role_end <= 60]
+    for person in after[:1]:
+        gap = ctx.folded[ctx.local(role_end) : ctx.local(person.begin)]
+        if ROLE_THEN_PERSON.match(gap):
+            return person
+    before = [p for p in persons if p.stop <= role_begin and role_begin - p.stop <= 70]
+    for person in before[-1:]:
+        gap = ctx.folded[ctx.local(person.stop) : ctx.local(role_begin)]
+        if PERSON_THEN_ROLE.match(gap):
+            return person
+    return None
+
+
+def within_of(ctx: SentenceContext, match: re.Match[str], holder: Mention) -> list[str]:
+    """Where the role is held: "of X" after it, or an agent, place or demonym right before it."""
+    rest = ctx.folded[match.end() : match.end() + 80]
+    of = re.match(r"\s+of\s+(?:the\s+)?", rest)
+    if of:
+        stop = re.search(r"[,.;]|\bsince\b|\bon\b|\bin\s+\d", rest[of.end():])
+        end = match.end() + of.end() + (stop.start() if stop else len(rest) - of.end())
+        found = [m.key for m in ctx.between(ctx.absolute(match.end()), ctx.absolute(end))
+                 if m.key != holder.key and not ctx.is_a(m.key, "Person")]  # fmt: skip
+        if found:
+            return found
+    before = ctx.folded[max(0, match.start() - 30) : match.start()]
+    adjacent = [m for m in ctx.between(ctx.absolute(max(0, match.start() - 30)), ctx.absolute(match.start()))
+                if not ctx.is_a(m.key, "Person")
+                and not ctx.folded[ctx.local(m.stop) : match.start()].strip(" 's")]  # fmt: skip
+    if adjacent:
+        return [adjacent[-1].key]
+    demonym = re.search(r"([a-z']+)\s+(?:[a-z-]+\s+)?$", before)
+    if demonym and demonym.group(1) in DEMONYMS:
+        return [DEMONYMS[demonym.group(1)]]
+    return []

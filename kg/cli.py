@@ -1,0 +1,296 @@
+"""The ``kg`` command: a thin typer layer over the library.
+
+Each command parses its options, calls one library function, prints what it
+returns, and turns a :class:`~kg.errors.KgError` into one line on stderr and
+an exit code (see README, "Exit codes"). Heavy libraries are imported inside
+the commands that need them, so ``kg --help`` and ``kg query`` start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from kg.errors import KgError
+
+app = typer.Typer(
+    name="kg",
+    help="Sahel KG: a sourced, temporal knowledge graph of the war in Mali, from news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+BuildDir = Annotated[
+    Path, typer.Option("--build", "-b", help="The build folder (made by `kg build`).")
+]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option("--endpoint", "-e", help="Run on this SPARQL 1.1 endpoint instead of the build."),
+]
+TimeoutOpt = Annotated[
+    float, typer.Option("--timeout", help="Stop a query that runs longer than this (seconds).")
+]
+
+
+class ResultFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+
+
+class RdfFormat(str, Enum):
+    turtle = "turtle"
+    ntriples = "ntriples"
+    nquads = "nquads"
+    trig = "trig"
+    jsonld = "jsonld"
+    xml = "xml"
+
+
+def fail(error: KgError) -> NoReturn:
+    """One line on stderr, then the error's exit code."""
+    typer.echo(f"Error: {error}", err=True)
+    raise typer.Exit(error.exit_code)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn library errors and Ctrl-C into one line and an exit code."""
+    try:
+        yield
+    except KgError as error:
+        fail(error)
+    except KeyboardInterrupt:
+        typer.echo("Interrupted; outputs written so far are intact.", err=True)
+        raise typer.Exit(130) from None
+
+
+def echo_lines(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(line)
+
+
+@app.command()
+def build(
+    corpus: Annotated[
+        Path | None, typer.Argument(help="Folder of articles (default: the shipped corpus/).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("build"),
+    strict: Annotated[bool, typer.Option(help="Fail on any warning about the input.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Build the graph from a folder of articles into build/ (TriG, Turtle, store)."""
+    from kg import pipeline
+    from kg.resources import resource_path
+
+    with reported():
+        progress = None if quiet or not sys.stderr.isatty() else progress_bar()
+        report = pipeline.build(
+            corpus or resource_path("corpus"),
+            out,
+            strict=strict,
+            jobs=jobs,
+            today=date.today(),
+            progress=progress,
+        )
+        for problem in report.problems:
+            typer.echo(str(problem), err=True)
+        echo_lines(pipeline.report_lines(report))
+
+
+def progress_bar() -> Callable[[int, int], None]:
+    """A minimal progress bar on stderr: ``[#####.....] 12/40``."""
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
+
+
+@app.command(name="eval")
+def evaluate(
+    corpus: Annotated[
+        Path | None, typer.Argument(help="Folder of articles (default: the shipped corpus/).")
+    ] = None,
+    gold: Annotated[
+        Path | None, typer.Option(help="Folder of gold annotations (default: tests/gold).")
+    ] = None,
+    details: Annotated[bool, typer.Option(help="List misses and false positives.")] = False,
+) -> None:
+    """Score the extraction against hand-made gold annotations (precision, recall)."""
+    from kg import evaluate as evaluation
+    from kg import pipeline
+    from kg.resources import resource_path
+
+    with reported():
+        corpus_dir = corpus or resource_path("corpus")
+        extractions = pipeline.extract_corpus(corpus_dir, today=date.today()).extractions
+        gold_dir = gold or Path(__file__).resolve().parents[1] / "tests" / "gold"
+        scores = evaluation.score(extractions, evaluation.load_gold(gold_dir))
+        echo_lines(evaluation.score_lines(scores, details=details))
+
+
+@app.command()
+def validate(
+    build_dir: BuildDir = Path("build"),
+    reason: Annotated[bool, typer.Option(help="Run the HermiT reasoner (needs Java).")] = True,
+) -> None:
+    """Check the ontology (OWL consistency, labels) and the build (SHACL)."""
+    from kg import validate as validation
+
+    with reported():
+        report = validation.validate(build_dir if build_dir.exists() else None, reason=reason)
+        echo_lines(validation.report_lines(report))
+        if not report.ok:
+            raise typer.Exit(1)
+
+
+@app.command(name="queries")
+def list_queries() -> None:
+    """List the canned questions with their parameters."""
+    from kg import queries
+
+    with reported():
+        for query in queries.list_queries():
+            params = ", ".join(queries.describe_param(p) for p in query.params) or "no parameters"
+            typer.echo(f"{query.name:<18} {query.summary}")
+            typer.echo(f"{'':<18} parameters: {params}")
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A canned question (see `kg queries`).")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="A parameter as key=value (repeatable)."),
+    ] = None,
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.table,
+    endpoint: EndpointOpt = None,
+    build_dir: BuildDir = Path("build"),
+    timeout: TimeoutOpt = 30.0,
+) -> None:
+    """Run a canned question by name, e.g. kg query control-timeline -p place=Kidal."""
+    from kg import queries
+
+    with reported():
+        params = parse_params(param or [])
+        result = queries.run_query(
+            name, params, build_dir=build_dir, endpoint=endpoint, timeout=timeout
+        )
+        typer.echo(queries.render(result, fmt.value), nl=False)
+
+
+def parse_params(raw: list[str]) -> dict[str, str]:
+    """``["place=Kidal"]`` -> ``{"place": "Kidal"}``; a pair without '=' is an error."""
+    from kg.errors import QueryError
+
+    params: dict[str, str] = {}
+    for item in raw:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise QueryError(f"parameter {item!r} is not key=value; write e.g. -p place=Kidal")
+        params[key.strip()] = value.strip()
+    return params
+
+
+@app.command()
+def sparql(
+    text: Annotated[str | None, typer.Argument(help="The SPARQL query text.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query here.")] = None,
+    fmt: Annotated[ResultFormat, typer.Option("--format")] = ResultFormat.table,
+    endpoint: EndpointOpt = None,
+    build_dir: BuildDir = Path("build"),
+    timeout: TimeoutOpt = 30.0,
+    allow_update: Annotated[
+        bool, typer.Option("--allow-update", help="Allow SPARQL Update on the embedded store.")
+    ] = False,
+) -> None:
+    """Run ad-hoc SPARQL on the build (read-only unless --allow-update) or an endpoint."""
+    from kg import queries
+    from kg.errors import QueryError
+
+    with reported():
+        if (text is None) == (file is None):
+            raise QueryError("give the query either as an argument or with --file, not both")
+        query_text = file.read_text(encoding="utf-8") if file else text
+        assert query_text is not None
+        result = queries.run_sparql(
+            query_text,
+            build_dir=build_dir,
+            endpoint=endpoint,
+            timeout=timeout,
+            allow_update=allow_update,
+        )
+        typer.echo(queries.render(result, fmt.value), nl=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[RdfFormat, typer.Option("--format", "-f")] = RdfFormat.turtle,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")]
+    = None,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Write the built graph in an RDF format (to a file, atomically, or stdout)."""
+    from kg import export as exporter
+
+    with reported():
+        data = exporter.export(build_dir, fmt.value, output)
+        if data is not None:
+            sys.stdout.buffer.write(data)
+        else:
+            typer.echo(f"Wrote {output}", err=True)
+
+
+@app.command()
+def load(
+    store: Annotated[str, typer.Option("--store", help="Graph Store Protocol URL.")],
+    user: Annotated[str | None, typer.Option(help="User name for the store.")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Password (or set KG_STORE_PASSWORD).", envvar="KG_STORE_PASSWORD")
+    ] = None,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Load the build into a triple store: one HTTP PUT per named graph."""
+    from kg import endpoint
+
+    with reported():
+        progress = None if not sys.stderr.isatty() else progress_bar()
+        report = endpoint.load_build(
+            build_dir, store, user=user, password=password, progress=progress
+        )
+        echo_lines(endpoint.load_report_lines(report))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 7878,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Serve the build as a local read-only SPARQL endpoint (Ctrl-C stops it)."""
+    from kg import serve as server
+
+    with reported():
+        server.serve(build_dir, host, port, announce=typer.echo)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

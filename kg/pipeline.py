@@ -1,0 +1,235 @@
+"""The build: corpus -> documents -> mentions -> dates -> claims -> periods -> RDF -> store.
+
+>>> from pathlib import Path
+>>> report = build(Path("corpus"), Path("/tmp/kg-doctest-build"), today=date(2026, 1, 1))  # doctest: +SKIP
+
+Each stage is a function of its own module; this one composes them, runs the
+per-document part over several processes when asked (``jobs``), and
+publishes the outputs: everything is written into a staging folder first and
+moved into place only once complete, so a failed or interrupted build leaves
+the previous ``build/`` as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from kg import claims as claims_stage
+from kg import dates as dates_stage
+from kg import mentions as mentions_stage
+from kg.corpus import CorpusProblem, load_corpus
+from kg.errors import CorpusError
+from kg.iris import slugify
+from kg.model import Document, Entity, Extraction
+from kg.registry import Registry, load_registry
+
+STAGES = ("corpus.v1", mentions_stage.STAGE, dates_stage.STAGE, claims_stage.STAGE)
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class CorpusExtraction:
+    extractions: tuple[Extraction, ...]
+    problems: tuple[CorpusProblem, ...]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    out: Path
+    documents: int
+    entities: int
+    discovered: int
+    claims: Counter[str]
+    periods: Counter[str]
+    triples: int
+    quads: int
+    seconds: float
+    problems: tuple[CorpusProblem, ...] = field(default=())
+
+
+def extract_document(doc: Document, registry: Registry) -> Extraction:
+    """Mentions, dates and claims of one document."""
+    found = mentions_stage.find_mentions(doc, registry)
+    dated = dates_stage.find_dates(doc.text, doc.published)
+    local_types = {e.key: e.types for e in found.discovered}
+
+    def is_a(key: str, cls: str) -> bool:
+        if key in local_types:
+            return cls in registry.expand_types(local_types[key])
+        return registry.is_a(key, cls)
+
+    publisher = publisher_key(doc.publisher, registry)
+    claims, minted = claims_stage.extract_claims(doc, found.mentions, dated, is_a, publisher)
+    entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
+    if publisher not in registry.entities and publisher not in entities:
+        entities[publisher] = Entity(publisher, doc.publisher or publisher, ("NewsOutlet",),
+                                     discovered=True, first_seen=doc.doc_id)  # fmt: skip
+    return Extraction(doc, tuple(found.mentions), tuple(entities[k] for k in sorted(entities)),
+                      tuple(claims))  # fmt: skip
+
+
+def publisher_key(name: str, registry: Registry) -> str:
+    """The registry key of a publisher named in front matter, else a slug of its name."""
+    key = registry.lookup(name) if name else None
+    return key or slugify(name or "unknown publisher")
+
+
+_WORKER_REGISTRY: Registry | None = None
+
+
+def _init_worker() -> None:
+    global _WORKER_REGISTRY
+    _WORKER_REGISTRY = load_registry()
+
+
+def _extract_in_worker(doc: Document) -> Extraction:
+    assert _WORKER_REGISTRY is not None
+    return extract_document(doc, _WORKER_REGISTRY)
+
+
+def extract_all(
+    documents: Sequence[Document], registry: Registry, *, jobs: int = 1, progress: Progress | None = None
+) -> list[Extraction]:
+    """Extract every document, in order; over ``jobs`` processes when more than one."""
+    total = len(documents)
+    results: list[Extraction] = []
+    if jobs <= 1 or total < 2 * jobs:
+        for done, doc in enumerate(documents, start=1):
+            results.append(extract_document(doc, registry))
+            if progress:
+                progress(done, total)
+        return results
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
+        chunk = max(1, total // (jobs * 8))
+        for done, extraction in enumerate(pool.map(_extract_in_worker, documents, chunksize=chunk), 1):
+            results.append(extraction)
+            if progress and (done % chunk == 0 or done == total):
+                progress(done, total)
+    return results
+
+
+def extract_corpus(
+    corpus_dir: Path, *, today: date | None = None, jobs: int = 1, progress: Progress | None = None,
+    registry: Registry | None = None,
+) -> CorpusExtraction:
+    """Load a corpus folder and extract every readable document."""
+    loaded = load_corpus(corpus_dir, today=today)
+    registry = registry or load_registry()
+    extractions = extract_all(loaded.documents, registry, jobs=jobs, progress=progress)
+    problems = list(loaded.problems)
+    for extraction in extractions:
+        if not extraction.mentions:
+            problems.append(CorpusProblem(extraction.document.path, "warning",
+                                          "no known entity recognised; is it about the Sahel?"))  # fmt: skip
+    return CorpusExtraction(tuple(extractions), tuple(problems))
+
+
+def build(
+    corpus_dir: Path,
+    out: Path,
+    *,
+    strict: bool = False,
+    jobs: int = 1,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build the graph of a corpus into ``out`` (TriG, Turtle, store, manifest)."""
+    from kg import emit, temporal
+    from kg.resources import resource_path
+    from kg.store import write_store
+
+    started = time.perf_counter()
+    registry = load_registry()
+    extracted = extract_corpus(corpus_dir, today=today, jobs=jobs, progress=progress, registry=registry)
+    check_problems(extracted, strict=strict)
+    extractions = extracted.extractions
+    periods, disputes = temporal.derive(extractions, registry)
+    ontology_dir = resource_path("ontology")
+    quads = emit.ontology_quads(ontology_dir / "sahel.ttl")
+    quads += emit.registry_quads(ontology_dir / "registry.ttl")
+    for extraction in extractions:
+        quads += emit.document_quads(extraction, registry.entities)
+    quads += emit.derived_quads(periods, disputes)
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        files = emit.write_build(staging, quads)
+        stored = write_store(staging, staging / "kg.trig")
+        report = BuildReport(
+            out=out,
+            documents=len(extractions),
+            entities=len(registry.entities),
+            discovered=len({e.key for x in extractions for e in x.entities}),
+            claims=Counter(c.kind for x in extractions for c in x.claims),
+            periods=Counter(p.kind for p in periods),
+            triples=files.triples,
+            quads=stored,
+            seconds=round(time.perf_counter() - started, 2),
+            problems=extracted.problems,
+        )
+        write_manifest(staging, report, extractions)
+        publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report
+
+
+def check_problems(extracted: CorpusExtraction, *, strict: bool) -> None:
+    """Stop the build when nothing is left to build, or on any problem under --strict."""
+    if strict and extracted.problems:
+        listed = "; ".join(str(p) for p in extracted.problems)
+        raise CorpusError(f"--strict: {len(extracted.problems)} problem(s) in the corpus: {listed}")
+    if not extracted.extractions:
+        listed = "; ".join(str(p) for p in extracted.problems)
+        raise CorpusError(f"no article could be read, nothing built ({listed})")
+
+
+def write_manifest(folder: Path, report: BuildReport, extractions: Sequence[Extraction]) -> None:
+    """build/manifest.json: what was built from what (no timestamps: builds are reproducible)."""
+    manifest = {
+        "stages": list(STAGES),
+        "documents": {x.document.doc_id: x.document.content_hash for x in extractions},
+        "claims": dict(sorted(report.claims.items())),
+        "periods": dict(sorted(report.periods.items())),
+        "triples": report.triples,
+        "quads": report.quads,
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def publish(staging: Path, out: Path) -> None:
+    """Move the staged outputs into ``out``: files by atomic rename, the store by swap."""
+    out.mkdir(parents=True, exist_ok=True)
+    for item in sorted(staging.iterdir()):
+        target = out / item.name
+        if item.is_dir():
+            old = out / f".{item.name}.old-{os.getpid()}"
+            if target.exists():
+                target.rename(old)
+            item.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(item, target)
+
+
+def report_lines(report: BuildReport) -> list[str]:
+    """What a build did, for people."""
+    claims = ", ".join(f"{kind} {n}" for kind, n in sorted(report.claims.items())) or "none"
+    periods = ", ".join(f"{kind} {n}" for kind, n in sorted(report.periods.items())) or "none"
+    return [
+        f"Built {report.out}/ from {report.documents} documents in {report.seconds:.2f} s",
+        f"  entities: {report.entities} in the registry, {report.discovered} discovered",
+        f"  claims:   {sum(report.claims.values())} ({claims})",
+        f"  periods:  {sum(report.periods.values())} ({periods})",
+        f"  triples:  {report.triples} (kg.ttl), quads: {report.quads} (kg.trig, store/)",
+    ]
