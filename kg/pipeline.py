@@ -152,7 +152,7 @@ def build(
     extracted = extract_corpus(corpus_dir, today=today, jobs=jobs, progress=progress, registry=registry)
     check_problems(extracted, strict=strict)
     extractions = extracted.extractions
-    periods, disputes = temporal.derive(extractions, registry)
+    periods, disputes = temporal.derive(extractions)
     ontology_dir = resource_path("ontology")
     quads = emit.ontology_quads(ontology_dir / "sahel.ttl")
     quads += emit.registry_quads(ontology_dir / "registry.ttl")

@@ -40,7 +40,6 @@ from kg.model import (
     RoleClaim,
     TimeSpan,
 )
-from kg.registry import Registry
 
 STAGE = "temporal.v1"
 Dispute = tuple[str, str]
@@ -56,7 +55,7 @@ class Sourced:
     published: date
 
 
-def derive(extractions: Sequence[Extraction], registry: Registry) -> tuple[list[Period], list[Dispute]]:
+def derive(extractions: Sequence[Extraction]) -> tuple[list[Period], list[Dispute]]:
     """All periods and dispute pairs of a corpus, in a stable order."""
     sourced = [
         Sourced(c, claim_iri(c), x.document.doc_id, x.document.published)
@@ -70,7 +69,7 @@ def derive(extractions: Sequence[Extraction], registry: Registry) -> tuple[list[
     disputes += denial_disputes(sourced)
     disputed = {iri for pair in disputes for iri in pair}
     periods = [p if not disputed.intersection(p.claims) else _mark_disputed(p) for p in periods]
-    periods.sort(key=lambda p: (p.kind, p.object, p.subject, _key(p.start), _key(p.end)))
+    periods.sort(key=lambda p: (p.kind, p.object, _key(p.start), p.subject, _key(p.end)))
     return periods, sorted(set(disputes))
 
 
@@ -276,5 +275,11 @@ def denial_disputes(sourced: Sequence[Sourced]) -> list[Dispute]:
     for group in by_quote.values():
         denied = [s for s in group if s.claim.polarity == "denied"]
         asserted = [s for s in group if s.claim.polarity != "denied"]
-        pairs += [tuple(sorted((d.iri, a.iri))) for d in denied for a in asserted]
+        pairs += [tuple(sorted((d.iri, a.iri))) for d in denied for a in asserted
+                  if _content(d.claim) == _content(a.claim)]
     return pairs  # type: ignore[return-value]
+
+
+def _content(claim: Claim) -> dict[str, object]:
+    """What a claim asserts, whoever asserts it and however."""
+    return {k: v for k, v in claim.__dict__.items() if k not in ("claimant", "polarity", "rule")}
