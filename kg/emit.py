@@ -1,0 +1,638 @@
+"""Stage 5: the pipeline's dataclasses as RDF quads, and the build files.
+
+Each article's facts go into its own named graph ``graph/doc/<doc_id>``; the
+curated registry, the ontology and the derived periods get one graph each.
+Every node has an IRI from :mod:`kg.iris` (claims, their intervals, instants
+and evidence annotations hang off the claim IRI), so the output holds no
+blank node. The data shape is the contract in ``ontology/README.md``.
+pyoxigraph does the RDF work: rdflib is far too slow for thousands of
+articles. In short::
+
+    quads = [q for x in extractions for q in document_quads(x, registry)]
+    quads += registry_quads(Path("ontology/registry.ttl"))
+    quads += ontology_quads(Path("ontology/sahel.ttl"))
+    quads += derived_quads(periods, disputes)
+    files = write_build(Path("build"), quads)  # build/kg.trig, build/kg.ttl
+
+The same quads always give byte-identical files (sorted, fixed prefixes, no
+timestamps), and a build that fails never leaves a half-written file.
+
+>>> from datetime import date
+>>> from kg.model import TimeSpan
+>>> instant_value(TimeSpan(date(2012, 3, 1), date(2012, 3, 31), "month"))[1:]
+('2012-03', 'http://www.w3.org/2001/XMLSchema#gYearMonth')
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
+
+from kg.errors import OntologyError
+from kg.iris import (
+    CLAIM, PERIOD, digest, doc_iri, entity_iri, graph_iri, mention_iri, mint, slugify,
+)  # fmt: skip
+from kg.model import (
+    CasualtyClaim, Claim, ControlClaim, Document, Entity, EventClaim, Extraction, MembershipClaim,
+    Mention, Period, RoleClaim, TimeSpan,
+)  # fmt: skip
+from kg.vocab import (
+    BASE, CASUALTY_TYPES, CHANGES, CLASSES, DCT, EVENT_CLASSES, OA, ORG, POLARITIES, PRECISIONS,
+    PREFIXES, PROV, RDF, RDFS, ROLES, SCHEMA, SEM, SK, SKOS, TIME, XSD,
+)  # fmt: skip
+
+STAGE = "emit.v1"
+GENID = BASE + ".well-known/genid/"  # RDF 1.1 skolem IRIs for the blank nodes of input files
+
+__all__ = [
+    "STAGE", "BuildFiles", "claim_iri", "period_iri", "document_quads", "registry_quads",
+    "ontology_quads", "derived_quads", "write_build", "instant_value", "publisher_key",
+]  # fmt: skip
+
+
+@lru_cache(maxsize=1 << 16)
+def iri(value: str) -> NamedNode:
+    """A NamedNode, cached: the same few thousand IRIs recur in every graph."""
+    return NamedNode(value)
+
+
+def _sk(name: str) -> NamedNode:
+    return iri(SK + name)
+
+
+A = iri(RDF + "type")
+TRUE = Literal(True)
+
+
+def _str(value: str) -> Literal:
+    return Literal(value)
+
+
+def _int(value: int) -> Literal:
+    return Literal(str(value), datatype=iri(XSD + "integer"))
+
+
+def _date(value: date) -> Literal:
+    return Literal(value.isoformat(), datatype=iri(XSD + "date"))
+
+
+def _label(value: str, language: str) -> Literal:
+    return Literal(value, language=language)
+
+
+class _Graph:
+    """Collects the quads of one named graph."""
+
+    def __init__(self, name: str) -> None:
+        self.name = iri(graph_iri(name))
+        self.quads: list[Quad] = []
+
+    def add(self, subject: str, predicate: NamedNode, obj: NamedNode | Literal | str) -> None:
+        """Add one quad; a str object is an IRI."""
+        node = iri(obj) if isinstance(obj, str) else obj
+        self.quads.append(Quad(iri(subject), predicate, node, self.name))
+
+    def provenance(self, stages: Sequence[str], sources: Iterable[str]) -> None:
+        """The graph IRI as a prov:Entity: which stages wrote it, from which documents."""
+        node = self.name.value
+        self.add(node, A, iri(PROV + "Entity"))
+        for stage in sorted({STAGE, *stages}):
+            self.add(node, _sk("stage"), _str(stage))
+        for source in sorted(set(sources)):
+            self.add(node, iri(PROV + "wasDerivedFrom"), source)
+
+
+# --- IRIs ----------------------------------------------------------------
+
+
+def _plain(value: object) -> object:
+    """A value as plain, repr-stable data for minting (TimeSpan -> tuple)."""
+    if isinstance(value, TimeSpan):
+        return (value.earliest.isoformat(), value.latest.isoformat(), value.precision,
+                value.approximate)  # fmt: skip
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def claim_iri(claim: Claim) -> str:
+    """The claim's IRI: a digest of document, kind, rule, offsets and every content field.
+
+    Claimant and polarity count as content: "the army says X" and "the rebels
+    deny X" over one span are two claims.
+
+    >>> from kg.model import Evidence
+    >>> ev = Evidence("d1", 0, 5, "Kidal")
+    >>> claim = ControlClaim("control.gain.v1", ev, "fama", controller="fama", territory="kidal")
+    >>> claim_iri(claim).startswith(CLAIM), claim_iri(claim) == claim_iri(claim)
+    (True, True)
+    """
+    content = tuple(
+        (f.name, _plain(getattr(claim, f.name)))
+        for f in fields(claim)
+        if f.name not in ("rule", "evidence")
+    )
+    ev = claim.evidence
+    return mint(CLAIM, ev.doc_id, claim.kind, claim.rule, ev.begin, ev.stop, *content)
+
+
+def period_iri(period: Period) -> str:
+    """A derived period's IRI, from (kind, subject, object, start, end) (+ ``within`` for roles)."""
+    parts = [period.kind, period.subject, period.object, _plain(period.start), _plain(period.end)]
+    if period.within is not None:
+        parts.append(period.within)
+    return mint(PERIOD, *parts)
+
+
+# --- checks: only ontology terms, only true quotes ---------------------------
+
+
+def _term(name: str, allowed: Sequence[str], what: str, where: str) -> NamedNode:
+    if name not in allowed:
+        raise OntologyError(
+            f"{where}: {what} {name!r} is not in the ontology; use one of {', '.join(allowed)} "
+            "or add it to kg/vocab.py and ontology/sahel.ttl"
+        )
+    return _sk(name)
+
+
+def _quote(doc: Document, begin: int, stop: int, quote: str, where: str) -> str:
+    if not 0 <= begin <= stop <= len(doc.text) or doc.text[begin:stop] != quote:
+        raise ValueError(f"{where}: quote {quote!r} is not the text at [{begin}:{stop}]")
+    return quote
+
+
+# --- time ----------------------------------------------------------------
+
+_INSTANT = {
+    "day": ("inXSDDate", "date"),
+    "month": ("inXSDgYearMonth", "gYearMonth"),
+    "year": ("inXSDgYear", "gYear"),
+}
+
+
+def instant_value(span: TimeSpan) -> tuple[str, str, str]:
+    """(OWL-Time property, lexical value, datatype) of a span at its native precision."""
+    prop, datatype = _INSTANT[span.precision]
+    return TIME + prop, span.iso, XSD + datatype
+
+
+def _instant(g: _Graph, interval: str, link: str, node: str, span: TimeSpan) -> None:
+    prop, value, datatype = instant_value(span)
+    g.add(interval, iri(TIME + link), node)
+    g.add(node, A, iri(TIME + "Instant"))
+    g.add(node, iri(prop), Literal(value, datatype=iri(datatype)))
+
+
+def _time(g: _Graph, node: str, start: TimeSpan | None, end: TimeSpan | None, *,
+          link: str = TIME + "hasTime", point: bool = False) -> None:  # fmt: skip
+    """Flat xsd:date bounds and precisions, sk:date for a point, and the OWL-Time interval."""
+    if start is None and end is None:
+        return
+    if start is not None:
+        g.add(node, _sk("startDate"), _date(start.earliest))
+        g.add(node, _sk("startPrecision"), _sk(PRECISIONS[start.precision]))
+        if point:
+            g.add(node, _sk("date"), _date(start.earliest))
+            g.add(node, _sk("precision"), _sk(PRECISIONS[start.precision]))
+    if end is not None:
+        g.add(node, _sk("endDate"), _date(end.latest))
+        g.add(node, _sk("endPrecision"), _sk(PRECISIONS[end.precision]))
+    interval = node + "/interval"
+    g.add(node, iri(link), interval)
+    g.add(interval, A, iri(TIME + "ProperInterval"))
+    if start is not None:
+        _instant(g, interval, "hasBeginning", node + "/start", start)
+    if end is not None:
+        _instant(g, interval, "hasEnd", node + "/end", end)
+
+
+# --- documents -----------------------------------------------------------
+
+
+def publisher_key(name: str, registry: Mapping[str, Entity]) -> tuple[str, bool]:
+    """(entity key, is discovered) of an outlet named in front matter.
+
+    A registry key, a name whose slug is a key, or a registry label or alias
+    (any case) finds the registry entity; anything else is a discovered outlet.
+    """
+    slug = slugify(name)
+    if name in registry or slug in registry:
+        return (name if name in registry else slug), False
+    wanted = name.casefold().strip()
+    for key in sorted(registry):
+        entity = registry[key]
+        if wanted in (n.casefold() for n in (entity.label, *entity.labels_fr, *entity.aliases)):
+            return key, False
+    return slug, True
+
+
+def _article(g: _Graph, doc: Document, registry: Mapping[str, Entity]) -> None:
+    node = doc_iri(doc.doc_id)
+    g.add(node, A, _sk("NewsArticle"))
+    g.add(node, iri(DCT + "title"), _str(doc.title))
+    g.add(node, iri(DCT + "issued"), _date(doc.published))
+    g.add(node, iri(DCT + "language"), _str(doc.language))
+    optional = [
+        (_sk("originalLanguage"), doc.original_language), (iri(SCHEMA + "url"), doc.url),
+        (_sk("contentHash"), doc.content_hash), (_sk("fileName"), doc.path),
+        (_sk("dateNote"), doc.date_note),
+    ]  # fmt: skip
+    for predicate, value in optional:
+        if value:
+            g.add(node, predicate, _str(value))
+    if doc.publisher.strip():
+        key, discovered = publisher_key(doc.publisher, registry)
+        g.add(node, iri(DCT + "publisher"), entity_iri(key))
+        if discovered:
+            outlet = Entity(key, doc.publisher.strip(), ("NewsOutlet",), discovered=True)
+            _entity(g, outlet, doc)
+
+
+def _entity(g: _Graph, entity: Entity, doc: Document) -> None:
+    """A discovered entity: types, labels in the document's language, where it was found."""
+    node = entity_iri(entity.key)
+    where = f"{doc.doc_id}: entity {entity.key}"
+    for cls in entity.types:
+        g.add(node, A, _term(cls, CLASSES, "class", where))
+    g.add(node, iri(SKOS + "prefLabel"), _label(entity.label, doc.language))
+    for alias in entity.aliases:
+        if alias != entity.label:
+            g.add(node, iri(SKOS + "altLabel"), _label(alias, doc.language))
+    for i, label in enumerate(entity.labels_fr):
+        same_language = doc.language == "fr"
+        pref = i == 0 and not same_language
+        if not (same_language and label == entity.label):
+            g.add(node, iri(SKOS + ("prefLabel" if pref else "altLabel")), _label(label, "fr"))
+    g.add(node, _sk("discovered"), TRUE)
+    g.add(node, iri(PROV + "wasDerivedFrom"), doc_iri(doc.doc_id))
+
+
+def _mention(g: _Graph, mention: Mention, doc: Document) -> None:
+    node = mention_iri(doc.doc_id, mention.begin, mention.stop)
+    where = f"mention {mention.key}"
+    g.add(node, A, _sk("Mention"))
+    g.add(node, iri(OA + "hasBody"), entity_iri(mention.key))
+    g.add(node, _sk("inDocument"), doc_iri(doc.doc_id))
+    g.add(node, _sk("quote"), _str(_quote(doc, mention.begin, mention.stop, mention.text, where)))
+    g.add(node, _sk("quoteStart"), _int(mention.begin))
+    g.add(node, _sk("quoteEnd"), _int(mention.stop))
+
+
+# --- claims --------------------------------------------------------------
+
+
+def _agent(g: _Graph, node: str, predicate: NamedNode, key: str | None) -> None:
+    """A link to an entity, skipped when the rule left the slot empty."""
+    if key:
+        g.add(node, predicate, entity_iri(key))
+
+
+def _control(g: _Graph, node: str, c: ControlClaim) -> None:
+    g.add(node, A, _sk("TerritorialControl"))
+    _agent(g, node, _sk("controller"), c.controller)
+    _agent(g, node, _sk("territory"), c.territory)
+    g.add(node, _sk("change"), _sk(CHANGES[c.change]))
+    _time(g, node, c.start, c.end)
+
+
+def _membership(g: _Graph, node: str, c: MembershipClaim) -> None:
+    g.add(node, A, _sk("GroupMembership"))
+    _agent(g, node, iri(ORG + "member"), c.member)
+    _agent(g, node, iri(ORG + "organization"), c.organisation)
+    g.add(node, _sk("change"), _sk(CHANGES[c.change]))
+    _time(g, node, c.start, c.end, link=ORG + "memberDuring")
+
+
+def _role(g: _Graph, node: str, c: RoleClaim, where: str) -> None:
+    g.add(node, A, _sk("RoleHolding"))
+    _agent(g, node, iri(ORG + "member"), c.holder)
+    g.add(node, iri(ORG + "role"), _term(c.role, ROLES, "role", where))
+    _agent(g, node, _sk("roleWithin"), c.within)
+    _time(g, node, c.start, c.end)
+
+
+def _event(g: _Graph, node: str, c: EventClaim, where: str, language: str) -> None:
+    g.add(node, A, _term(c.event_type, EVENT_CLASSES, "event type", where))
+    if c.label:
+        g.add(node, iri(RDFS + "label"), _label(c.label, language))
+    for key in c.side_a:
+        _agent(g, node, _sk("sideA"), key)
+    for key in c.side_b:
+        _agent(g, node, _sk("sideB"), key)
+    _agent(g, node, iri(SEM + "hasPlace"), c.place)
+    _agent(g, node, _sk("partOf"), c.part_of)
+    _agent(g, node, _sk("aboutEvent"), c.event_key)
+    point = c.start is not None and (c.end is None or c.end == c.start)
+    _time(g, node, c.start, c.end, point=point)
+
+
+def _casualty(g: _Graph, node: str, c: CasualtyClaim) -> None:
+    g.add(node, A, _sk("CasualtyReport"))
+    g.add(node, _sk("casualtyType"), _sk(CASUALTY_TYPES[c.casualty]))
+    for predicate, count in (("countMin", c.count_min), ("countMax", c.count_max)):
+        if count is not None:
+            g.add(node, _sk(predicate), _int(count))
+    for predicate, text in (("countText", c.count_text), ("victims", c.victims)):
+        if text:
+            g.add(node, _sk(predicate), _str(text))
+    _agent(g, node, iri(SEM + "hasPlace"), c.place)
+    _time(g, node, c.date, None, point=True)
+
+
+def _evidence(g: _Graph, node: str, claim: Claim, quote: str) -> None:
+    """Provenance shortcuts on the claim, and the Web Annotation behind them."""
+    ev = claim.evidence
+    g.add(node, iri(PROV + "wasDerivedFrom"), doc_iri(ev.doc_id))
+    _agent(g, node, iri(SEM + "accordingTo"), claim.claimant)
+    g.add(node, _sk("polarity"), _sk(POLARITIES[claim.polarity]))
+    g.add(node, _sk("extractionRule"), _str(claim.rule))
+    g.add(node, _sk("quote"), _str(quote))
+    g.add(node, _sk("quoteStart"), _int(ev.begin))
+    g.add(node, _sk("quoteEnd"), _int(ev.stop))
+    annotation, target = node + "/evidence", node + "/target"
+    quote_sel, position_sel = node + "/quote-selector", node + "/position-selector"
+    g.add(node, _sk("hasEvidence"), annotation)
+    g.add(annotation, A, iri(OA + "Annotation"))
+    g.add(annotation, iri(OA + "hasBody"), node)
+    g.add(annotation, iri(OA + "hasTarget"), target)
+    g.add(target, A, iri(OA + "SpecificResource"))
+    g.add(target, iri(OA + "hasSource"), doc_iri(ev.doc_id))
+    g.add(target, iri(OA + "hasSelector"), quote_sel)
+    g.add(target, iri(OA + "hasSelector"), position_sel)
+    g.add(quote_sel, A, iri(OA + "TextQuoteSelector"))
+    g.add(quote_sel, iri(OA + "exact"), _str(quote))
+    g.add(quote_sel, iri(OA + "prefix"), _str(ev.prefix))
+    g.add(quote_sel, iri(OA + "suffix"), _str(ev.suffix))
+    g.add(position_sel, A, iri(OA + "TextPositionSelector"))
+    g.add(position_sel, iri(OA + "start"), _int(ev.begin))
+    g.add(position_sel, iri(OA + "end"), _int(ev.stop))
+
+
+def _claim(g: _Graph, claim: Claim, doc: Document) -> None:
+    ev = claim.evidence
+    where = f"{doc.doc_id}: claim {claim.rule} at [{ev.begin}:{ev.stop}]"
+    if ev.doc_id != doc.doc_id:
+        raise ValueError(f"{where}: its evidence cites document {ev.doc_id}")
+    quote = _quote(doc, ev.begin, ev.stop, ev.quote, where)
+    node = claim_iri(claim)
+    g.add(node, A, _sk("Claim"))
+    if isinstance(claim, EventClaim):
+        _event(g, node, claim, where, doc.language)
+    elif isinstance(claim, ControlClaim):
+        _control(g, node, claim)
+    elif isinstance(claim, MembershipClaim):
+        _membership(g, node, claim)
+    elif isinstance(claim, RoleClaim):
+        _role(g, node, claim, where)
+    elif isinstance(claim, CasualtyClaim):
+        _casualty(g, node, claim)
+    else:
+        raise TypeError(f"{where}: no RDF shape for {type(claim).__name__}")
+    _evidence(g, node, claim, quote)
+
+
+def document_quads(
+    extraction: Extraction, registry_entities: Mapping[str, Entity], *, stages: Sequence[str] = ()
+) -> list[Quad]:
+    """One article's graph: the article, its discovered entities, mentions and claims.
+
+    ``stages`` names the pipeline stages behind the extraction (e.g.
+    ``"claims.v1"``), recorded with this stage's own name on the graph.
+    """
+    doc = extraction.document
+    g = _Graph("doc/" + doc.doc_id)
+    _article(g, doc, registry_entities)
+    for entity in extraction.entities:
+        _entity(g, entity, doc)
+    for mention in extraction.mentions:
+        _mention(g, mention, doc)
+    for claim in extraction.claims:
+        _claim(g, claim, doc)
+    g.provenance(stages, [doc_iri(doc.doc_id)])
+    return g.quads
+
+
+# --- registry, ontology, derived -------------------------------------------
+
+
+def _skolemize(triples: list[Triple], graph: str) -> list[Triple]:
+    """Replace blank nodes by skolem IRIs made from what they describe (stable across runs)."""
+    outgoing: dict[BlankNode, list[Triple]] = {}
+    for t in triples:
+        for term in (t.subject, t.object):
+            if isinstance(term, BlankNode):
+                outgoing.setdefault(term, [])
+        if isinstance(t.subject, BlankNode):
+            outgoing[t.subject].append(t)
+    signatures: dict[BlankNode, str] = {}
+
+    def signature(node: BlankNode, path: frozenset[BlankNode]) -> str:
+        if node in path:
+            return "cycle"
+        if node not in signatures:
+            inner = path | {node}
+            parts = sorted(
+                (str(t.predicate), signature(t.object, inner) if isinstance(t.object, BlankNode)
+                 else str(t.object))  # fmt: skip
+                for t in outgoing[node]
+            )
+            signatures[node] = digest(*parts)
+        return signatures[node]
+
+    names: dict[BlankNode, NamedNode] = {}
+    seen: dict[str, int] = {}
+    for node in outgoing:  # in parse order: twins with one signature get 0, 1, ...
+        sig = signature(node, frozenset())
+        seen[sig] = seen.get(sig, -1) + 1
+        names[node] = iri(GENID + digest(graph, sig, seen[sig]))
+
+    return [
+        Triple(
+            names[t.subject] if isinstance(t.subject, BlankNode) else t.subject,
+            t.predicate,
+            names[t.object] if isinstance(t.object, BlankNode) else t.object,
+        )
+        for t in triples
+    ]
+
+
+def _file_quads(path: Path, graph: str, stages: Sequence[str]) -> list[Quad]:
+    try:
+        triples = [q.triple for q in parse(path=path, format=RdfFormat.TURTLE)]
+    except FileNotFoundError:
+        raise OntologyError(f"{path}: not found; the {graph} Turtle file is needed") from None
+    except OSError as error:
+        raise OntologyError(f"{path}: cannot be read ({error.strerror}); fix the path") from None
+    except SyntaxError as error:
+        raise OntologyError(f"{path}: not valid Turtle: {error}; fix the file") from None
+    g = _Graph(graph)
+    g.quads = [Quad(t.subject, t.predicate, t.object, g.name) for t in _skolemize(triples, graph)]
+    g.provenance(stages, [])
+    return g.quads
+
+
+def registry_quads(registry_path: Path, *, stages: Sequence[str] = ()) -> list[Quad]:
+    """The curated registry (Turtle) in graph ``graph/registry``."""
+    return _file_quads(registry_path, "registry", stages)
+
+
+def ontology_quads(ontology_path: Path, *, stages: Sequence[str] = ()) -> list[Quad]:
+    """The ontology (Turtle) in graph ``graph/ontology``."""
+    return _file_quads(ontology_path, "ontology", stages)
+
+
+_PERIOD_TYPES = {
+    "control": ("ControlPeriod", "TerritorialControl"),
+    "membership": ("MembershipPeriod", "GroupMembership"),
+    "role": ("RolePeriod", "RoleHolding"),
+}
+
+
+def _period(g: _Graph, p: Period) -> None:
+    node = period_iri(p)
+    for cls in _PERIOD_TYPES[p.kind]:
+        g.add(node, A, _sk(cls))
+    if p.kind == "control":
+        _agent(g, node, _sk("controller"), p.subject)
+        for ally in p.co_subjects:
+            _agent(g, node, _sk("jointController"), ally)
+        _agent(g, node, _sk("territory"), p.object)
+    else:
+        _agent(g, node, iri(ORG + "member"), p.subject)
+        if p.kind == "membership":
+            _agent(g, node, iri(ORG + "organization"), p.object)
+        else:
+            g.add(node, iri(ORG + "role"), _term(p.object, ROLES, "role", f"period {node}"))
+            _agent(g, node, _sk("roleWithin"), p.within)
+    link = ORG + "memberDuring" if p.kind == "membership" else TIME + "hasTime"
+    _time(g, node, p.start, p.end, link=link)
+    if p.ongoing:
+        g.add(node, _sk("ongoing"), TRUE)
+        if p.as_of is not None:
+            g.add(node, _sk("asOf"), _date(p.as_of))
+    for claim in p.claims:
+        g.add(node, _sk("supportedBy"), claim)
+    for doc_id in p.documents:
+        g.add(node, iri(PROV + "wasDerivedFrom"), doc_iri(doc_id))
+
+
+def derived_quads(
+    periods: Sequence[Period], disputes: Sequence[tuple[str, str]], *, stages: Sequence[str] = ()
+) -> list[Quad]:
+    """The ``graph/derived`` graph: periods, and sk:disputedBy both ways for each pair of IRIs."""
+    g = _Graph("derived")
+    for period in periods:
+        _period(g, period)
+    for a, b in disputes:
+        g.add(a, _sk("disputedBy"), b)
+        g.add(b, _sk("disputedBy"), a)
+    g.provenance(stages, [doc_iri(d) for p in periods for d in p.documents])
+    return g.quads
+
+
+# --- writing ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildFiles:
+    """What :func:`write_build` wrote."""
+
+    trig: Path  # all named graphs
+    ttl: Path  # every graph's triples merged, without duplicates
+    quads: int
+    triples: int
+    graphs: int
+
+
+def _order(term: object) -> str:
+    """An IRI sorts by its value (so ``claim:x`` comes before ``claim:x/interval``)."""
+    return term.value if isinstance(term, NamedNode) else str(term)
+
+
+def _key(quad: Quad) -> tuple[str, str, str, str]:
+    """Sort key and identity of a quad: graph, subject, predicate (rdf:type first), object."""
+    predicate = "" if quad.predicate == A else quad.predicate.value
+    return (_order(quad.graph_name), _order(quad.subject), predicate, _order(quad.object))
+
+
+_PREFIX_LINES = [f"@prefix {p}: <{ns}> .\n".encode() for p, ns in PREFIXES.items()]
+
+
+def _serialize(terms: Sequence[Quad] | Sequence[Triple], fmt: RdfFormat) -> bytes:
+    """Serialize with the prefixes of kg.vocab, always listed in their declared order.
+
+    (pyoxigraph writes the prefix lines in the order of its own hash map.)
+    """
+    lines = serialize(terms, format=fmt, prefixes=PREFIXES).splitlines(keepends=True)
+    header = len(_PREFIX_LINES)
+    if sorted(lines[:header]) != sorted(_PREFIX_LINES):  # pragma: no cover - pyoxigraph change
+        raise RuntimeError("unexpected prefix block from pyoxigraph.serialize")
+    return b"".join(_PREFIX_LINES + lines[header:])
+
+
+def _temporary(path: Path, data: bytes) -> str:
+    """Write data to a complete, synced temporary file next to path; return its name."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(tmp, 0o644)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_build(out_dir: Path, quads: Iterable[Quad]) -> BuildFiles:
+    """Write out_dir/kg.trig and out_dir/kg.ttl: sorted, deduplicated, byte-stable.
+
+    Both files are written in full to temporary files first and only then
+    renamed over the old ones, so a failed or killed build leaves the previous
+    build in place.
+    """
+    unique = {_key(q): q for q in quads}
+    keys = sorted(unique)
+    ordered = [unique[k] for k in keys]
+    first: dict[tuple[str, str, str], Quad] = {}
+    for k in keys:
+        first.setdefault(k[1:], unique[k])
+    merged = [first[k].triple for k in sorted(first)]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = BuildFiles(out_dir / "kg.trig", out_dir / "kg.ttl", len(ordered), len(merged),
+                       len({k[0] for k in unique}))  # fmt: skip
+    pending: list[tuple[str, Path]] = []
+    try:
+        pending.append((_temporary(files.trig, _serialize(ordered, RdfFormat.TRIG)), files.trig))
+        pending.append((_temporary(files.ttl, _serialize(merged, RdfFormat.TURTLE)), files.ttl))
+    except BaseException:
+        for tmp, _ in pending:
+            os.unlink(tmp)
+        raise
+    for tmp, final in pending:
+        os.replace(tmp, final)
+    _sync_folder(out_dir)
+    return files
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse
+        pass
+    finally:
+        os.close(fd)
