@@ -1,0 +1,100 @@
+"""Export the built graph in an RDF format, written atomically or returned as bytes.
+
+Dataset formats (TriG, N-Quads, JSON-LD) keep the named graphs; triple formats
+(Turtle, N-Triples, RDF/XML) get the union of all graphs, each triple once.
+Statements are sorted, so the same build always exports the same bytes.
+pyoxigraph writes every format, RDF/XML and JSON-LD included.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KgError
+from kg.store import open_store
+from kg.vocab import PREFIXES, RDF
+
+RDF_TYPE = RDF + "type"
+
+__all__ = ["FORMATS", "export", "serialize_build"]
+
+#: CLI format name -> (pyoxigraph RdfFormat attribute, keeps named graphs)
+FORMATS: dict[str, tuple[str, bool]] = {
+    "turtle": ("TURTLE", False),
+    "ntriples": ("N_TRIPLES", False),
+    "nquads": ("N_QUADS", True),
+    "trig": ("TRIG", True),
+    "jsonld": ("JSON_LD", True),
+    "xml": ("RDF_XML", False),
+}
+
+
+def export(build_dir: Path, fmt: str, out: Path | None) -> bytes | None:
+    """Serialize the build as ``fmt``; write it to ``out`` atomically, or return the bytes."""
+    data = serialize_build(build_dir, fmt)
+    if out is None:
+        return data
+    write_atomic(Path(out), data)
+    return None
+
+
+def serialize_build(build_dir: Path, fmt: str) -> bytes:
+    """The build's store as bytes in one of :data:`FORMATS`."""
+    import pyoxigraph as ox
+
+    if fmt not in FORMATS:
+        raise KgError(f"Unknown export format {fmt!r}. Available: {', '.join(FORMATS)}.")
+    name, keeps_graphs = FORMATS[fmt]
+    rdf_format = getattr(ox.RdfFormat, name)
+    store = open_store(build_dir)
+    quads = list(store)
+    statements: list[Any]
+    if keeps_graphs:
+        statements = sorted(quads, key=_quad_key)
+    else:
+        statements = sorted({q.triple for q in quads}, key=_triple_key)
+    prefixes = PREFIXES if fmt in ("turtle", "trig", "xml") else None  # JSON-LD: expanded
+    return ox.serialize(statements, format=rdf_format, prefixes=prefixes)
+
+
+def _triple_key(triple: Any) -> tuple[str, str, str]:
+    """Sort by subject IRI, then rdf:type first, then predicate IRI, then object."""
+    predicate = triple.predicate.value
+    return (_text(triple.subject), "" if predicate == RDF_TYPE else predicate, str(triple.object))
+
+
+def _text(node: Any) -> str:
+    return str(getattr(node, "value", node))
+
+
+def _quad_key(quad: Any) -> tuple[str, str, str, str]:
+    return (_text(quad.graph_name), *_triple_key(quad.triple))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and os.replace."""
+    temp: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        temp = Path(name)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+        os.replace(temp, path)
+    except OSError as error:
+        raise KgError(f"Cannot write {path}: {error.strerror or error}") from None
+    finally:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
