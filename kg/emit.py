@@ -303,20 +303,28 @@ def _control(g: _Graph, node: str, c: ControlClaim) -> None:
     _time(g, node, c.start, c.end)
 
 
-def _membership(g: _Graph, node: str, c: MembershipClaim) -> None:
+def _membership(g: _Graph, node: str, c: MembershipClaim, published: date) -> None:
     g.add(node, A, _sk("GroupMembership"))
     _agent(g, node, iri(ORG + "member"), c.member)
     _agent(g, node, iri(ORG + "organization"), c.organisation)
     g.add(node, _sk("change"), _sk(CHANGES[c.change]))
     _time(g, node, c.start, c.end, link=ORG + "memberDuring")
+    _as_of(g, node, c.start, c.end, published)
 
 
-def _role(g: _Graph, node: str, c: RoleClaim, where: str) -> None:
+def _role(g: _Graph, node: str, c: RoleClaim, where: str, published: date) -> None:
     g.add(node, A, _sk("RoleHolding"))
     _agent(g, node, iri(ORG + "member"), c.holder)
     g.add(node, iri(ORG + "role"), _term(c.role, ROLES, "role", where))
     _agent(g, node, _sk("roleWithin"), c.within)
     _time(g, node, c.start, c.end)
+    _as_of(g, node, c.start, c.end, published)
+
+
+def _as_of(g: _Graph, node: str, start: TimeSpan | None, end: TimeSpan | None, published: date) -> None:
+    """A state reported without dates holds as of its article's publication date."""
+    if start is None and end is None:
+        g.add(node, _sk("asOf"), _date(published))
 
 
 def _event(g: _Graph, node: str, c: EventClaim, where: str, language: str) -> None:
@@ -389,9 +397,9 @@ def _claim(g: _Graph, claim: Claim, doc: Document) -> None:
     elif isinstance(claim, ControlClaim):
         _control(g, node, claim)
     elif isinstance(claim, MembershipClaim):
-        _membership(g, node, claim)
+        _membership(g, node, claim, doc.published)
     elif isinstance(claim, RoleClaim):
-        _role(g, node, claim, where)
+        _role(g, node, claim, where, doc.published)
     elif isinstance(claim, CasualtyClaim):
         _casualty(g, node, claim)
     else:

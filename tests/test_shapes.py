@@ -82,7 +82,7 @@ BAD = [
      '        sk:startDate "2023-11-14"^^xsd:date ; sk:startPrecision sk:Day ;\n'
      "        time:hasTime",
      "        time:hasTime",
-     "control1", "A time-bounded situation needs at least one of sk:startDate and sk:endDate."),
+     "control1", "A time-bounded situation needs a sk:startDate, a sk:endDate or the sk:asOf date it is stated for."),
     ("two controllers",
      "sk:controller id:fama ; sk:territory id:kidal ; sk:change sk:Gain ;",
      "sk:controller id:fama, id:csp-psd ; sk:territory id:kidal ; sk:change sk:Gain ;",
