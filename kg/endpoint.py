@@ -276,7 +276,10 @@ def _json_term(value: Mapping[str, Any]) -> Term:
         lang = value.get("xml:lang")
         datatype = value.get("datatype")
         plain = lang is not None or datatype in (None, XSD_STRING, RDF_LANG_STRING)
-        return Term("literal", value["value"], None if plain else datatype, lang)
+        text = value["value"]
+        if datatype == XSD_BOOLEAN:  # Virtuoso answers "1"/"0"; use the canonical form
+            text = {"1": "true", "0": "false"}.get(text, text)
+        return Term("literal", text, None if plain else datatype, lang)
     return Term("literal", json.dumps(value.get("value"), sort_keys=True))  # RDF-star triple
 
 

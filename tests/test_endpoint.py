@@ -33,6 +33,7 @@ QUERIES = [
     "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
     'FILTER(STRSTARTS(STR(?g), "https://w3id.org/sahel-kg/")) } GROUP BY ?g ORDER BY ?g',
     "SELECT ?title WHERE { ?d <http://purl.org/dc/terms/title> ?title }",
+    PREFIX + "SELECT ?p ?ongoing WHERE { ?p sk:ongoing ?ongoing }",  # Virtuoso says "1"
 ]
 PLACE_QUERY = (
     PREFIX + "SELECT ?place ?controller WHERE { ?p a sk:ControlPeriod ; sk:territory ?place ; "
@@ -261,6 +262,16 @@ def test_virtuoso_counts_graphs_beyond_its_row_limit(
     assert report.triples == 12000
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     assert select_remote(virtuoso_server.query_url, count).rows[0][0].value == "12000"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", ["oxigraph_server", "virtuoso_server"])
+def test_server_clear(name: str, tiny_build: Path, request: pytest.FixtureRequest) -> None:
+    server: Server = request.getfixturevalue(name)
+    server.clear()
+    load(server, tiny_build)
+    assert server.loaded_graphs() == list(TINY_GRAPHS)
+    server.clear()
+    assert server.loaded_graphs() == []
 
 
 def test_virtuoso_wrong_password_is_reported_without_it(
