@@ -1,0 +1,534 @@
+"""Extraction quality: score extractions against hand-made gold annotations.
+
+The gold format is described in ``tests/gold/README.md``: one JSON file per
+document, ``{"doc_id", "entities": [keys], "facts": [{"kind", ...}]}``.
+
+Matching rules
+--------------
+
+Documents
+    Every document of the gold is scored. A gold document without an
+    extraction counts all its items as false negatives (a document the
+    pipeline lost is a document it missed); an extraction without gold is
+    not scored and is listed in :attr:`Scores.unscored`.
+
+Entities
+    Per document, the set of predicted keys (the keys of
+    ``Extraction.mentions`` plus those of the discovered
+    ``Extraction.entities``) against the set of gold ``entities``.
+
+Claims
+    A predicted claim matches a gold fact of the same document and kind
+    when the key fields match:
+
+    - control: controller, territory, change, and the date. The claim's date
+      is its ``start`` for a gain or a state, its ``end`` for a loss (its
+      ``start`` when a loss has no ``end``); it matches when its ISO form at
+      its own precision (:attr:`TimeSpan.iso`) equals the gold's, so a day
+      where the gold has a month (or the reverse) is a miss. A null gold date
+      accepts any predicted date; a null predicted date matches only a null
+      gold date.
+    - membership: member, organisation, change.
+    - role: holder and role; within too, unless the gold's within is null.
+    - event: event type and place (a null place matches only a null place);
+      the start date as for control, but only when both dates are present.
+    - casualty: casualty type, and count_min; when the gold's count_min is
+      null, the count text instead (case-folded, spaces collapsed). The
+      claimant is not part of the match; it is scored apart as
+      *claimant accuracy* over the matched casualty facts.
+
+Polarity
+    A prediction with polarity ``denied`` matches only a gold fact marked
+    ``denied``, and the reverse. ``asserted`` and ``hedged`` match each
+    other; how often the exact polarity agrees is reported apart as
+    *polarity accuracy* over all matched facts.
+
+Counting
+    Predictions are deduplicated by their key fields first (the same content
+    extracted from several sentences counts once); gold facts with identical
+    key fields are likewise one item. Each gold item is matched at most once,
+    by a maximum one-to-one matching per document and kind, so the order of
+    the predictions does not change the score. Precision is TP / (TP + FP),
+    recall TP / (TP + FN); either is 1.0 when its denominator is 0. The
+    overall figure is micro-averaged over the five claim kinds; entities are
+    reported on their own row.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import CorpusError
+from kg.model import (
+    CLAIM_KINDS,
+    CasualtyClaim,
+    Claim,
+    ControlClaim,
+    EventClaim,
+    Extraction,
+    MembershipClaim,
+    RoleClaim,
+    TimeSpan,
+)
+from kg.vocab import CASUALTY_TYPES, EVENT_CLASSES, POLARITIES, ROLES
+
+STAGE = "evaluate.v1"
+KINDS = ("entities", *CLAIM_KINDS)  # rows of the score table, in order
+ROW_LABELS = {
+    "entities": "entities", "event": "events", "control": "control",
+    "membership": "membership", "role": "roles", "casualty": "casualty",
+}  # fmt: skip
+
+_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_CONTROL_CHANGES = ("gain", "loss", "state")
+_MEMBERSHIP_CHANGES = ("join", "leave", "found", "state")
+_FIELDS: dict[str, dict[str, str]] = {  # kind -> field -> "key" | "key?" | "str" | "date?" | ...
+    "event": {"event_type": "event_type", "place": "key?", "date": "date?"},
+    "control": {
+        "controller": "key", "territory": "key", "change": "control_change", "date": "date?",
+    },
+    "membership": {
+        "member": "key", "organisation": "key", "change": "membership_change", "date": "date?",
+    },
+    "role": {"holder": "key", "role": "role", "within": "key?", "date": "date?"},
+    "casualty": {
+        "casualty": "casualty", "count_text": "str", "count_min": "int?", "victims": "str",
+        "claimant": "key",
+    },
+}  # fmt: skip
+_OPTIONAL = {"polarity", "note", "quote", "kind"}
+
+
+# --- data ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One item to match: a gold fact or a (deduplicated) predicted claim.
+
+    ``key`` holds the match fields in a fixed order per kind (see
+    :func:`fact_key`); ``claimants`` and ``polarities`` collect what the
+    merged sources said, for the claimant and polarity figures.
+    """
+
+    doc_id: str
+    kind: str
+    key: tuple[Any, ...]
+    quote: str = ""
+    claimants: frozenset[str] = frozenset()
+    polarities: frozenset[str] = frozenset()
+    texts: frozenset[str] = frozenset()  # casualty: the count texts, normalised
+
+    def describe(self) -> str:
+        """A one-line summary: ``control fama kidal gain 2023-11-14`` (``-`` for null)."""
+        *fields, denied = self.key if self.kind != "entities" else (*self.key, False)
+        words = [self.kind, *("-" if v is None else str(v) for v in fields)]
+        return " ".join(words + (["(denied)"] if denied else []))
+
+
+@dataclass(frozen=True)
+class Gold:
+    """The gold annotation of one document."""
+
+    doc_id: str
+    entities: frozenset[str]
+    facts: tuple[Fact, ...]  # deduplicated by key
+
+
+@dataclass(frozen=True)
+class Tally:
+    """True positives, false positives and false negatives of one row."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """``correct`` out of ``total`` (1.0 when there is nothing to judge)."""
+
+    correct: int = 0
+    total: int = 0
+
+    @property
+    def value(self) -> float:
+        return self.correct / self.total if self.total else 1.0
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Per-kind and overall tallies, with the misses listed for debugging."""
+
+    by_kind: Mapping[str, Tally]  # keys: KINDS
+    overall: Tally  # micro over the claim kinds
+    false_positives: tuple[Fact, ...]  # entities appear as kind "entities", key (key,)
+    false_negatives: tuple[Fact, ...]
+    claimant: Ratio = Ratio()  # matched casualty facts whose claimant agrees
+    polarity: Ratio = Ratio()  # matched facts whose exact polarity agrees
+    documents: tuple[str, ...] = ()  # doc_ids scored
+    unscored: tuple[str, ...] = field(default=())  # extracted doc_ids without gold
+
+
+# --- gold ----------------------------------------------------------------
+
+
+def load_gold(gold_dir: Path) -> dict[str, Gold]:
+    """Read every ``*.json`` gold file of gold_dir, keyed by doc_id.
+
+    Raises CorpusError naming the file and the field to fix.
+    """
+    if not gold_dir.is_dir():
+        raise CorpusError(f"{gold_dir}: not a folder. Give the folder that holds the gold *.json.")
+    golds: dict[str, Gold] = {}
+    for path in sorted(gold_dir.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            message = f"{path.name}: not valid UTF-8 JSON ({error}); fix the file"
+            raise CorpusError(message) from None
+        gold = parse_gold(data, path.name)
+        if gold.doc_id != path.stem:
+            raise CorpusError(f"{path.name}: doc_id {gold.doc_id!r} is not the file stem; rename")
+        golds[gold.doc_id] = gold
+    return golds
+
+
+def parse_gold(data: Any, name: str = "<gold>") -> Gold:
+    """One gold document (parsed JSON) -> :class:`Gold`, checked field by field."""
+    if not isinstance(data, dict) or not isinstance(data.get("doc_id"), str):
+        raise CorpusError(f"{name}: expected an object with a string 'doc_id'")
+    entities = data.get("entities", [])
+    if not isinstance(entities, list) or not all(isinstance(e, str) and e for e in entities):
+        raise CorpusError(f"{name}: 'entities' must be a list of entity keys")
+    raw_facts = data.get("facts", [])
+    if not isinstance(raw_facts, list):
+        raise CorpusError(f"{name}: 'facts' must be a list")
+    doc_id = data["doc_id"]
+    facts = [gold_fact(doc_id, raw, f"{name}: facts[{i}]") for i, raw in enumerate(raw_facts)]
+    return Gold(data["doc_id"], frozenset(entities), tuple(merge(facts)))
+
+
+def gold_fact(doc_id: str, raw: Any, where: str) -> Fact:
+    """Check one gold fact and turn it into a :class:`Fact`."""
+    if not isinstance(raw, dict) or raw.get("kind") not in _FIELDS:
+        raise CorpusError(f"{where}: 'kind' must be one of {', '.join(_FIELDS)}")
+    kind = raw["kind"]
+    fields = _FIELDS[kind]
+    unknown = sorted(set(raw) - set(fields) - _OPTIONAL)
+    if unknown:
+        raise CorpusError(f"{where}: unknown field(s) {', '.join(unknown)} for kind {kind!r}")
+    for name, check in fields.items():
+        _check_field(raw.get(name), check, f"{where}: {name}")
+    polarity = raw.get("polarity", "asserted")
+    if polarity not in POLARITIES:
+        raise CorpusError(f"{where}: polarity must be one of {', '.join(POLARITIES)}")
+    if not isinstance(raw.get("quote"), str) or not raw["quote"]:
+        raise CorpusError(f"{where}: 'quote' (an exact substring of the article) is required")
+    values = dict(raw)
+    claimant = values.get("claimant")
+    return Fact(
+        doc_id=doc_id,
+        kind=kind,
+        key=fact_key(kind, values, polarity == "denied"),
+        quote=raw["quote"],
+        claimants=frozenset([claimant] if claimant else []),
+        polarities=frozenset([polarity]),
+        texts=_texts(values),
+    )
+
+
+def _texts(values: Mapping[str, Any]) -> frozenset[str]:
+    text = values.get("count_text")
+    return frozenset([norm_count(text)]) if isinstance(text, str) and text.strip() else frozenset()
+
+
+def _check_field(value: Any, check: str, where: str) -> None:
+    """Raise CorpusError when value does not fit check (see _FIELDS)."""
+    optional = check.endswith("?")
+    if value is None:
+        if optional:
+            return
+        raise CorpusError(f"{where}: required")
+    base = check.rstrip("?")
+    allowed: Iterable[str] | None = {
+        "event_type": EVENT_CLASSES,
+        "control_change": _CONTROL_CHANGES,
+        "membership_change": _MEMBERSHIP_CHANGES,
+        "role": ROLES,
+        "casualty": CASUALTY_TYPES,
+    }.get(base)
+    if allowed is not None and value not in allowed:
+        raise CorpusError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
+    if base == "key" and not (isinstance(value, str) and _KEY.fullmatch(value)):
+        raise CorpusError(f"{where}: {value!r} is not an entity key (lower-case slug)")
+    if base == "date" and not (isinstance(value, str) and _ISO.match(value)):
+        raise CorpusError(f"{where}: {value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    if base == "int" and not (isinstance(value, int) and not isinstance(value, bool)):
+        raise CorpusError(f"{where}: {value!r} is not an integer")
+    if base == "str" and not isinstance(value, str):
+        raise CorpusError(f"{where}: {value!r} is not a string")
+
+
+# --- keys ----------------------------------------------------------------
+
+
+def fact_key(kind: str, v: Mapping[str, Any], denied: bool) -> tuple[Any, ...]:
+    """The match fields of a fact, in a fixed order; the last one is ``denied``.
+
+    >>> fact_key("control", {"controller": "fama", "territory": "kidal",
+    ...          "change": "gain", "date": "2023-11-14"}, False)
+    ('fama', 'kidal', 'gain', '2023-11-14', False)
+    """
+    if kind == "event":
+        return (v["event_type"], v.get("place"), v.get("date"), denied)
+    if kind == "control":
+        return (v["controller"], v["territory"], v["change"], v.get("date"), denied)
+    if kind == "membership":
+        return (v["member"], v["organisation"], v["change"], denied)
+    if kind == "role":
+        return (v["holder"], v["role"], v.get("within"), denied)
+    if kind == "casualty":
+        count = v.get("count_min")
+        text = None if count is not None else norm_count(v.get("count_text") or "")
+        return (v["casualty"], count, text, denied)
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def norm_count(text: str) -> str:
+    """Case-folded, spaces collapsed: ``'Around  Twenty'`` -> ``'around twenty'``."""
+    return " ".join(text.casefold().split())
+
+
+def _iso(span: TimeSpan | None) -> str | None:
+    return span.iso if span is not None else None
+
+
+def claim_values(claim: Claim) -> tuple[str, dict[str, Any]]:
+    """A predicted claim -> (kind, field values named as in the gold)."""
+    if isinstance(claim, EventClaim):
+        return "event", {"event_type": claim.event_type, "place": claim.place,
+                         "date": _iso(claim.start)}  # fmt: skip
+    if isinstance(claim, ControlClaim):
+        span = (claim.end or claim.start) if claim.change == "loss" else claim.start
+        return "control", {"controller": claim.controller, "territory": claim.territory,
+                           "change": claim.change, "date": _iso(span)}  # fmt: skip
+    if isinstance(claim, MembershipClaim):
+        return "membership", {"member": claim.member, "organisation": claim.organisation,
+                              "change": claim.change}  # fmt: skip
+    if isinstance(claim, RoleClaim):
+        return "role", {"holder": claim.holder, "role": claim.role, "within": claim.within}
+    if isinstance(claim, CasualtyClaim):
+        return "casualty", {"casualty": claim.casualty, "count_min": claim.count_min,
+                            "count_text": claim.count_text}  # fmt: skip
+    raise ValueError(f"not a scorable claim: {type(claim).__name__}")
+
+
+def predicted_facts(extraction: Extraction) -> list[Fact]:
+    """The claims of one extraction as facts, deduplicated by key."""
+    facts = []
+    for claim in extraction.claims:
+        kind, values = claim_values(claim)
+        facts.append(
+            Fact(
+                doc_id=extraction.document.doc_id,
+                kind=kind,
+                key=fact_key(kind, values, claim.polarity == "denied"),
+                quote=claim.evidence.quote,
+                claimants=frozenset([claim.claimant]),
+                polarities=frozenset([claim.polarity]),
+                texts=_texts(values),
+            )
+        )
+    return merge(facts)
+
+
+def merge(facts: Iterable[Fact]) -> list[Fact]:
+    """Facts with the same (kind, key) become one; first quote kept, sources pooled."""
+    merged: dict[tuple[str, Hashable], Fact] = {}
+    for fact in facts:
+        seen = merged.get((fact.kind, fact.key))
+        if seen is None:
+            merged[(fact.kind, fact.key)] = fact
+        else:
+            merged[(fact.kind, fact.key)] = Fact(
+                seen.doc_id, seen.kind, seen.key, seen.quote, seen.claimants | fact.claimants,
+                seen.polarities | fact.polarities, seen.texts | fact.texts,
+            )  # fmt: skip
+    return list(merged.values())
+
+
+# --- matching ------------------------------------------------------------
+
+
+def _date_ok(predicted: str | None, gold: str | None, *, lenient_missing: bool) -> bool:
+    if gold is None:
+        return True
+    if predicted is None:
+        return lenient_missing
+    return predicted == gold
+
+
+def matches(predicted: Fact, gold: Fact) -> bool:
+    """Whether a predicted fact matches a gold fact (same kind; rules above)."""
+    if predicted.kind != gold.kind or predicted.key[-1] != gold.key[-1]:
+        return False
+    p, g = predicted.key, gold.key
+    if gold.kind == "control":
+        return p[:3] == g[:3] and _date_ok(p[3], g[3], lenient_missing=False)
+    if gold.kind == "membership":
+        return p[:3] == g[:3]
+    if gold.kind == "role":
+        return p[:2] == g[:2] and (g[2] is None or p[2] == g[2])
+    if gold.kind == "event":
+        return p[:2] == g[:2] and _date_ok(p[2], g[2], lenient_missing=True)
+    if gold.kind == "casualty":
+        if p[0] != g[0]:
+            return False
+        if g[1] is not None:
+            return p[1] == g[1]
+        return bool(predicted.texts & gold.texts)
+    return False
+
+
+def match_pairs(
+    predicted: Sequence[Fact], gold: Sequence[Fact], ok: Callable[[Fact, Fact], bool] = matches
+) -> list[tuple[int, int]]:
+    """A maximum one-to-one matching (Kuhn's augmenting paths): (pred index, gold index)."""
+    edges = [[j for j, g in enumerate(gold) if ok(p, g)] for p in predicted]
+    owner: dict[int, int] = {}  # gold index -> pred index
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in edges[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(len(predicted)):
+        augment(i, set())
+    return sorted((i, j) for j, i in owner.items())
+
+
+# --- scoring -------------------------------------------------------------
+
+
+def score(extractions: Sequence[Extraction], gold: Mapping[str, Gold]) -> Scores:
+    """Score extractions against gold (see the module docstring for the rules)."""
+    by_doc = {x.document.doc_id: x for x in extractions}
+    tallies = {kind: Tally() for kind in KINDS}
+    false_pos: list[Fact] = []
+    false_neg: list[Fact] = []
+    claimant, polarity = Ratio(), Ratio()
+    for doc_id in sorted(gold):
+        extraction = by_doc.get(doc_id)
+        doc_gold = gold[doc_id]
+        predicted_keys = entity_keys(extraction) if extraction else frozenset()
+        tallies["entities"] += _entity_tally(doc_id, predicted_keys, doc_gold, false_pos, false_neg)
+        predicted = predicted_facts(extraction) if extraction else []
+        for kind in CLAIM_KINDS:
+            preds = [f for f in predicted if f.kind == kind]
+            golds = [f for f in doc_gold.facts if f.kind == kind]
+            pairs = match_pairs(preds, golds)
+            tallies[kind] += Tally(len(pairs), len(preds) - len(pairs), len(golds) - len(pairs))
+            hit_p, hit_g = {i for i, _ in pairs}, {j for _, j in pairs}
+            false_pos += [f for i, f in enumerate(preds) if i not in hit_p]
+            false_neg += [f for j, f in enumerate(golds) if j not in hit_g]
+            for i, j in pairs:
+                polarity = _add(polarity, bool(preds[i].polarities & golds[j].polarities))
+                if kind == "casualty" and golds[j].claimants:
+                    claimant = _add(claimant, bool(preds[i].claimants & golds[j].claimants))
+    overall = sum((tallies[k] for k in CLAIM_KINDS), Tally())
+    return Scores(
+        by_kind=dict(tallies),
+        overall=overall,
+        false_positives=tuple(false_pos),
+        false_negatives=tuple(false_neg),
+        claimant=claimant,
+        polarity=polarity,
+        documents=tuple(sorted(gold)),
+        unscored=tuple(sorted(set(by_doc) - set(gold))),
+    )
+
+
+def entity_keys(extraction: Extraction) -> frozenset[str]:
+    """The entity keys an extraction found: mentioned ones and discovered ones."""
+    return frozenset(m.key for m in extraction.mentions) | frozenset(
+        e.key for e in extraction.entities
+    )
+
+
+def _entity_tally(
+    doc_id: str, predicted: frozenset[str], gold: Gold, false_pos: list[Fact], false_neg: list[Fact]
+) -> Tally:
+    false_pos += [Fact(doc_id, "entities", (k,)) for k in sorted(predicted - gold.entities)]
+    false_neg += [Fact(doc_id, "entities", (k,)) for k in sorted(gold.entities - predicted)]
+    hits = len(predicted & gold.entities)
+    return Tally(hits, len(predicted) - hits, len(gold.entities) - hits)
+
+
+def _add(ratio: Ratio, correct: bool) -> Ratio:
+    return Ratio(ratio.correct + int(correct), ratio.total + 1)
+
+
+# --- report --------------------------------------------------------------
+
+
+def score_lines(scores: Scores) -> list[str]:
+    """The scores as a plain-text table, one row per kind, then the extra figures."""
+    head = f"{'kind':<12} {'tp':>5} {'fp':>5} {'fn':>5} {'precision':>10} {'recall':>8} {'f1':>6}"
+    lines = [head, "-" * len(head)]
+    rows = [(ROW_LABELS[k], scores.by_kind[k]) for k in KINDS] + [("overall", scores.overall)]
+    for label, t in rows:
+        if label == "overall":
+            lines.append("-" * len(head))
+        lines.append(
+            f"{label:<12} {t.tp:>5} {t.fp:>5} {t.fn:>5} "
+            f"{t.precision:>10.3f} {t.recall:>8.3f} {t.f1:>6.3f}"
+        )
+    lines.append("")
+    lines.append(_ratio_line("claimant accuracy (casualty)", scores.claimant))
+    lines.append(_ratio_line("polarity accuracy (matched)", scores.polarity))
+    lines.append(f"documents scored: {len(scores.documents)}")
+    if scores.unscored:
+        lines.append(f"without gold (not scored): {', '.join(scores.unscored)}")
+    return lines
+
+
+def _ratio_line(label: str, ratio: Ratio) -> str:
+    return f"{label}: {ratio.correct}/{ratio.total} = {ratio.value:.3f}"
+
+
+def miss_lines(scores: Scores) -> list[str]:
+    """The false positives and false negatives, one per line, for debugging."""
+    lines = []
+    for tag, facts in (("FP", scores.false_positives), ("FN", scores.false_negatives)):
+        for fact in facts:
+            quote = f"  << {fact.quote[:100]!r}" if fact.quote else ""
+            lines.append(f"{tag} {fact.doc_id} {fact.describe()}{quote}")
+    return lines
