@@ -191,6 +191,13 @@ class Scores:
     documents: tuple[str, ...] = ()  # doc_ids scored
     unscored: tuple[str, ...] = field(default=())  # extracted doc_ids without gold
 
+    def tally(self, name: str) -> Tally:
+        """A row by kind or by its table label: ``"event"`` or ``"events"``, ``"overall"``."""
+        if name == "overall":
+            return self.overall
+        kinds = {label: kind for kind, label in ROW_LABELS.items()}
+        return self.by_kind[kinds.get(name, name)]
+
 
 # --- gold ----------------------------------------------------------------
 

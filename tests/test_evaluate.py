@@ -336,6 +336,8 @@ def test_empty_rows_and_report() -> None:
     casualty_row = scores.by_kind["casualty"]
     assert (casualty_row.precision, casualty_row.recall, casualty_row.f1) == (0.0, 0.0, 0.0)
     assert scores.by_kind["role"].precision == 1.0  # nothing predicted, nothing expected
+    assert scores.tally("roles") == scores.by_kind["role"]
+    assert scores.tally("overall") == scores.overall
     lines = score_lines(scores)
     assert lines[0].split() == ["kind", "tp", "fp", "fn", "precision", "recall", "f1"]
     assert [line.split()[0] for line in lines[2:8]] == [
