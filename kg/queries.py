@@ -1,0 +1,685 @@
+"""Canned questions: ``queries/*.rq`` with grlc-style headers, bound safely, rendered.
+
+A query file starts with ``#+ key: value`` header lines (grlc's convention)::
+
+    #+ summary: Who controlled a place on a date
+    #+ params: place:entity=kidal, date:date, to?:date
+    #+ tags: control, places
+
+A parameter is ``name:type[=default]``, or ``name?:type`` when optional; the
+types are ``entity`` (a label, an alias or an IRI, resolved against the
+store), ``date`` (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) and ``string``.
+Values are never spliced into the text: the runner binds them as RDF terms
+(pyoxigraph substitutions, or strictly serialized VALUES on an endpoint).
+A date binds ``?name`` to its first day and ``?nameEnd`` to its last day, both
+``xsd:date``, so ``2013`` matches every period that overlaps the year.
+A bound variable must be in the SELECT projection (SPARQL SEP-0007, which
+pyoxigraph follows); :func:`run_query` drops those columns from the result.
+Inside a query a parameter is used in triple patterns, in top-level FILTERs
+or in EXISTS, never in a FILTER nested in a UNION branch or subquery, so that
+native binding and VALUES injection give the same answers.
+
+>>> span = parse_date("2012-03", "date")
+>>> span.earliest.isoformat(), span.latest.isoformat(), span.precision
+('2012-03-01', '2012-03-31', 'month')
+>>> fold("  Cadre STRATÉGIQUE  permanent ")
+'cadre strategique permanent'
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kg.errors import QueryError
+from kg.iris import slugify
+from kg.model import QueryResult, Term, TimeSpan
+from kg.vocab import AGENT_CLASSES, EVENT_CLASSES, ID, PLACE_CLASSES, PREFIXES, SK, SKOS, XSD
+
+__all__ = [
+    "Param", "CannedQuery", "PARAM_TYPES", "FORMATS", "list_queries", "get_query",
+    "clear_entity_cache", "LOOKUP",
+    "describe_param", "parse_date", "fold", "bind_params", "EntityIndex", "entity_resolver",
+    "run_query", "run_sparql", "drop_columns", "render",
+]  # fmt: skip
+
+PARAM_TYPES = ("entity", "date", "string")
+HEADER_KEYS = ("summary", "description", "params", "tags")
+FORMATS = ("table", "csv", "tsv", "json")
+#: Entity parameters whose name says which classes fit (sk: local names); others take any entity.
+FITTING_CLASSES: dict[str, tuple[str, ...]] = {
+    "place": PLACE_CLASSES, "alliance": ("Alliance",), "event": EVENT_CLASSES,
+    "actor": AGENT_CLASSES, "controller": AGENT_CLASSES,
+}  # fmt: skip
+XSD_STRING = XSD + "string"
+
+_HEADER = re.compile(r"#\+\s*([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(r"([a-z][A-Za-z0-9_]*)\s*(\?)?\s*:\s*([a-z]+)\s*(?:=\s*(.*))?")
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+
+
+# --- query files -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter: ``place:entity=kidal`` or ``date?:date``."""
+
+    name: str
+    type: str
+    default: str | None = None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """One ``queries/<name>.rq``: its header and its SPARQL text."""
+
+    name: str
+    summary: str
+    params: tuple[Param, ...]
+    path: Path
+    text: str
+    tags: tuple[str, ...] = ()
+    description: str = ""
+
+    def param_variables(self) -> frozenset[str]:
+        """Variables the runner may bind: each parameter, and ``<name>End`` for dates."""
+        names = {p.name for p in self.params}
+        return frozenset(names | {p.name + "End" for p in self.params if p.type == "date"})
+
+
+def _queries_dir(directory: Path | str | None) -> Path:
+    if directory is not None:
+        return Path(directory)
+    from kg.resources import resource_path
+
+    return resource_path("queries")
+
+
+def list_queries(dir: Path | str | None = None) -> list[CannedQuery]:  # noqa: A002
+    """Every ``*.rq`` of the folder (default: the shipped queries/), sorted by name."""
+    folder = _queries_dir(dir)
+    if not folder.is_dir():
+        raise QueryError(f"No query folder at {folder}: it should hold the canned *.rq files.")
+    return [parse_query_file(path) for path in sorted(folder.glob("*.rq"))]
+
+
+def get_query(name: str, dir: Path | str | None = None) -> CannedQuery:  # noqa: A002
+    """The canned query called ``name``; an unknown name lists the available ones."""
+    queries = {q.name: q for q in list_queries(dir)}
+    if name in queries:
+        return queries[name]
+    hint = difflib.get_close_matches(name, list(queries), n=1)
+    suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
+    raise QueryError(f"Unknown query '{name}'. Available: {', '.join(queries)}.{suggestion}")
+
+
+def parse_query_file(path: Path) -> CannedQuery:
+    """Read one .rq file; a malformed header raises QueryError naming ``file:line``."""
+    text = path.read_text(encoding="utf-8")
+    if not _NAME.fullmatch(path.stem):
+        raise QueryError(f"{path}: a query file name is lower-case words joined by '-'.")
+    header: dict[str, tuple[int, str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            break  # the header is the leading block of comment lines
+        if not stripped.startswith("#+"):
+            continue
+        match = _HEADER.fullmatch(stripped)
+        if match is None:
+            raise QueryError(f"{path}:{number}: header line is not '#+ key: value': {stripped!r}")
+        key, value = match.group(1), match.group(2)
+        if key not in HEADER_KEYS:
+            raise QueryError(f"{path}:{number}: unknown header key '{key}'; use one of "
+                             f"{', '.join(HEADER_KEYS)}")  # fmt: skip
+        if key in header:
+            raise QueryError(f"{path}:{number}: header key '{key}' given twice")
+        header[key] = (number, value)
+    return _canned(path, text, header)
+
+
+def _canned(path: Path, text: str, header: dict[str, tuple[int, str]]) -> CannedQuery:
+    summary = header.get("summary", (1, ""))[1]
+    if not summary:
+        raise QueryError(f"{path}:1: missing '#+ summary: ...' line (kg queries shows it)")
+    body = _code(text)
+    if not _ORDER_BY.search(body):
+        raise QueryError(f"{path}: no ORDER BY; every canned query orders its rows")
+    line, spec = header.get("params", (0, ""))
+    params = _parse_params(spec, f"{path}:{line}")
+    for p in params:
+        if not any(_uses(body, v) for v in (p.name, p.name + "End")):
+            raise QueryError(f"{path}:{line}: parameter '{p.name}' is not used as ?{p.name} "
+                             "in the query")  # fmt: skip
+    tags = tuple(t for t in (s.strip() for s in _unbracket(header.get("tags", (0, ""))[1])) if t)
+    return CannedQuery(path.stem, summary, params, path, text, tags,
+                       header.get("description", (0, ""))[1])  # fmt: skip
+
+
+def _unbracket(spec: str) -> list[str]:
+    spec = spec.strip()
+    if spec.startswith("[") and spec.endswith("]"):
+        spec = spec[1:-1]
+    return spec.split(",") if spec.strip() else []
+
+
+def _parse_params(spec: str, where: str) -> tuple[Param, ...]:
+    params: list[Param] = []
+    for item in _unbracket(spec):
+        match = _PARAM.fullmatch(item.strip())
+        if match is None:
+            raise QueryError(f"{where}: parameter {item.strip()!r} is not name:type[=default] "
+                             "or name?:type")  # fmt: skip
+        name, optional, kind, default = match.groups()
+        if kind not in PARAM_TYPES:
+            raise QueryError(f"{where}: parameter '{name}' has unknown type '{kind}'; types: "
+                             f"{', '.join(PARAM_TYPES)}")  # fmt: skip
+        if optional and default is not None:
+            raise QueryError(f"{where}: parameter '{name}' is optional and has a default; "
+                             "give one or the other")  # fmt: skip
+        if any(p.name == name for p in params):
+            raise QueryError(f"{where}: parameter '{name}' declared twice")
+        default = default.strip() if default is not None else None
+        if kind == "date" and default is not None:
+            try:
+                parse_date(default, name)
+            except QueryError as error:
+                raise QueryError(f"{where}: default of {error}") from None
+        params.append(Param(name, kind, default, bool(optional)))
+    return tuple(params)
+
+
+def _code(text: str) -> str:
+    """The query without its full-line comments (header included)."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def _uses(body: str, variable: str) -> bool:
+    return re.search(rf"[?$]{re.escape(variable)}(?![A-Za-z0-9_])", body) is not None
+
+
+def describe_param(param: Param) -> str:
+    """``place (entity, default kidal)``, ``date (date, optional)``."""
+    extra = ", optional" if param.optional else ""
+    if param.default is not None:
+        extra = f", default {param.default}"
+    return f"{param.name} ({param.type}{extra})"
+
+
+# --- parameter values ------------------------------------------------------
+
+
+def parse_date(text: str, name: str) -> TimeSpan:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` as a span; anything else names the parameter."""
+    match = _DATE.fullmatch(text.strip())
+    problem = "use YYYY-MM-DD, YYYY-MM or YYYY"
+    if match:
+        year, month, day = match.groups()
+        try:
+            return _span(int(year), int(month) if month else None, int(day) if day else None)
+        except (ValueError, calendar.IllegalMonthError):
+            problem = "no such day in the calendar"
+    raise QueryError(f"parameter '{name}': {text.strip()!r} is not a valid date ({problem})")
+
+
+def _span(year: int, month: int | None, day: int | None) -> TimeSpan:
+    if month is None:
+        return TimeSpan(date(year, 1, 1), date(year, 12, 31), "year")
+    if day is None:
+        last = calendar.monthrange(year, month)[1]
+        return TimeSpan(date(year, month, 1), date(year, month, last), "month")
+    return TimeSpan(date(year, month, day), date(year, month, day), "day")
+
+
+def fold(text: str) -> str:
+    """Case, accents, typographic quotes and runs of spaces ignored."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = bare.translate(str.maketrans({"’": "'", "‘": "'", "–": "-", "—": "-"}))
+    return " ".join(bare.casefold().split())
+
+
+Resolver = Callable[[Param, str], Term]
+
+
+def bind_params(
+    query: CannedQuery, raw: Mapping[str, str], resolve_entity: Resolver
+) -> dict[str, Term]:
+    """Check and convert raw ``name=value`` strings into the terms to bind, by variable name.
+
+    ``resolve_entity(param, value)`` turns an entity value into an IRI term (see
+    :class:`EntityIndex`). Unknown or missing parameters and bad values raise
+    QueryError listing what is valid.
+    """
+    declared = {p.name: p for p in query.params}
+    for name in raw:
+        if name not in declared:
+            valid = ", ".join(declared) or "none (this query takes no parameters)"
+            hint = difflib.get_close_matches(name, list(declared), n=1)
+            tip = f" Did you mean '{hint[0]}'?" if hint else ""
+            raise QueryError(f"Unknown parameter '{name}' for query '{query.name}'. "
+                             f"Valid parameters: {valid}.{tip}")  # fmt: skip
+    body, terms = _code(query.text), {}
+    for p in query.params:
+        value = raw.get(p.name)
+        if value is None or not value.strip():
+            value = p.default
+        if value is None:
+            if p.optional:
+                continue
+            raise QueryError(f"Query '{query.name}' needs parameter '{p.name}' ({p.type}): "
+                             f"give it as {p.name}=VALUE")  # fmt: skip
+        for variable, term in _terms(p, value, resolve_entity):
+            if _uses(body, variable):
+                terms[variable] = term
+    return terms
+
+
+def _terms(p: Param, value: str, resolve_entity: Resolver) -> list[tuple[str, Term]]:
+    if p.type == "entity":
+        return [(p.name, resolve_entity(p, value))]
+    if p.type == "date":
+        span = parse_date(value, p.name)
+        first, last = span.earliest.isoformat(), span.latest.isoformat()
+        return [(p.name, Term("literal", first, XSD + "date")),
+                (p.name + "End", Term("literal", last, XSD + "date"))]  # fmt: skip
+    return [(p.name, Term("literal", value))]
+
+
+# --- entity resolution -----------------------------------------------------
+
+LOOKUP = f"""PREFIX skos: <{SKOS}>
+SELECT DISTINCT ?entity ?kind ?label ?type WHERE {{
+  {{ GRAPH ?g {{ ?entity ?kind ?label }}
+     VALUES ?kind {{ skos:prefLabel skos:altLabel skos:hiddenLabel }} }}
+  UNION
+  {{ GRAPH ?g {{ ?entity skos:prefLabel ?any }} GRAPH ?h {{ ?entity a ?type }} }}
+  FILTER(STRSTARTS(STR(?entity), "{ID}"))
+}}
+ORDER BY ?entity ?kind ?label ?type
+"""
+_RANK = {SKOS + "prefLabel": 0, SKOS + "altLabel": 1, SKOS + "hiddenLabel": 2}
+_IRI = re.compile(r"<?((?:https?|urn):[^\s<>\"{}|\\^`]+)>?")
+_PREFIXED = re.compile(r"([a-z][a-z0-9]*):([A-Za-z0-9_][A-Za-z0-9_.~-]*)")
+_NAMELIKE = re.compile(r"[\w\s'’.()-]+")
+Candidate = tuple[int, str]  # (label rank: pref 0, alt 1, hidden 2, key 3; IRI)
+
+
+@dataclass
+class EntityIndex:
+    """Labels, aliases and types of the entities of one store, for resolving values."""
+
+    by_label: dict[str, set[Candidate]] = field(default_factory=dict)
+    by_slug: dict[str, set[Candidate]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # IRI -> display label
+    types: dict[str, set[str]] = field(default_factory=dict)  # IRI -> sk: class local names
+
+    @classmethod
+    def from_result(cls, result: QueryResult) -> EntityIndex:
+        """Build from the rows of :data:`LOOKUP` (entity, kind, label, type)."""
+        index, english = cls(), {}
+        for entity, kind, label, kls in result.rows:
+            if entity is None:
+                continue
+            iri = entity.value
+            index.types.setdefault(iri, set())
+            if kls is not None and kls.value.startswith(SK):
+                index.types[iri].add(kls.value[len(SK):])
+            if kind is None or label is None:
+                continue
+            rank = _RANK.get(kind.value, 2)
+            index.by_label.setdefault(fold(label.value), set()).add((rank, iri))
+            index.by_slug.setdefault(slugify(label.value), set()).add((rank, iri))
+            if rank == 0 and (label.lang or "en").startswith("en"):
+                english.setdefault(iri, label.value)
+            if rank == 0:
+                index.names.setdefault(iri, label.value)
+        index.names.update(english)
+        return index
+
+    def name(self, iri: str) -> str:
+        return self.names.get(iri) or iri.removeprefix(ID)
+
+    def resolve(self, param: Param, value: str) -> Term:
+        """An IRI as given, or the entity labelled ``value`` (case and accents ignored)."""
+        text = value.strip()
+        iri = _as_iri(text)
+        if iri is not None:
+            return Term("iri", iri)
+        candidates = self.by_label.get(fold(text), set())
+        if not candidates and _NAMELIKE.fullmatch(text):
+            slug = slugify(text)
+            candidates = self.by_slug.get(slug, set()) or (
+                {(3, ID + slug)} if ID + slug in self.types else set()
+            )
+        if not candidates:
+            raise self._unknown(param, text)
+        return Term("iri", self._choose(param, text, candidates))
+
+    def _fits(self, param: Param, iri: str) -> bool:
+        wanted = FITTING_CLASSES.get(param.name)
+        return wanted is None or bool(self.types.get(iri, set()) & set(wanted))
+
+    def _choose(self, param: Param, text: str, candidates: set[Candidate]) -> str:
+        fitting = {c for c in candidates if self._fits(param, c[1])}
+        if not fitting:
+            found = ", ".join(f"{self.name(i)} ({_kinds(self.types.get(i))})"
+                              for i in sorted({c[1] for c in candidates}))  # fmt: skip
+            wanted = ", ".join(FITTING_CLASSES.get(param.name, ()))
+            raise QueryError(f"'{text}' for parameter '{param.name}' names {found}; '{param.name}' "
+                             f"takes: {wanted}. {self._choices(param, text)}")  # fmt: skip
+        best = min(rank for rank, _ in fitting)
+        top = sorted({iri for rank, iri in fitting if rank == best})
+        if len(top) > 1 and ID + slugify(text) in top:
+            top = [ID + slugify(text)]
+        if len(top) > 1:
+            options = "; ".join(f"{self.name(i)} <{i}>" for i in top)
+            raise QueryError(f"'{text}' for parameter '{param.name}' is ambiguous: {options}. "
+                             "Give the IRI or a more precise label.")  # fmt: skip
+        return top[0]
+
+    def _unknown(self, param: Param, text: str) -> QueryError:
+        return QueryError(f"Unknown {param.name} '{text}' for parameter '{param.name}'. "
+                          f"{self._choices(param, text)}")  # fmt: skip
+
+    def _choices(self, param: Param, text: str) -> str:
+        fitting = sorted({i for i in self.types if self._fits(param, i) and i in self.names},
+                         key=lambda i: (fold(self.name(i)), i))  # fmt: skip
+        labels = {k: c for k, c in self.by_label.items() if any(i in fitting for _, i in c)}
+        close = difflib.get_close_matches(fold(text), list(labels), n=5, cutoff=0.6)
+        hinted = sorted({self.name(i) for k in close for _, i in labels[k] if i in fitting})
+        hint = f"Did you mean: {', '.join(hinted)}? " if hinted else ""
+        if param.name in FITTING_CLASSES and len(fitting) <= 60:
+            listing = f"Valid choices: {', '.join(self.name(i) for i in fitting)}"
+        else:
+            listing = f"{len(fitting)} entities known"
+        return f"{hint}{listing} (or any of their aliases, or an IRI)."
+
+
+def _kinds(types: set[str] | None) -> str:
+    return ", ".join(sorted(types or ())) or "no type"
+
+
+def _as_iri(text: str) -> str | None:
+    """``<https://...>``, ``https://...``, ``urn:...`` or a known prefix (``id:kidal``)."""
+    prefixed = _PREFIXED.fullmatch(text)
+    if prefixed and prefixed.group(1) in PREFIXES:
+        return PREFIXES[prefixed.group(1)] + prefixed.group(2)
+    match = _IRI.fullmatch(text)
+    if match and text.startswith("<") == text.endswith(">"):
+        return match.group(1)
+    return None
+
+
+Runner = Callable[[str, Mapping[str, Term] | None], QueryResult]
+_INDEXES: dict[Any, tuple[object, EntityIndex]] = {}  # cache key -> (store kept alive, index)
+
+
+def entity_resolver(run: Runner, cache_key: Any, keep: object = None) -> Resolver:
+    """A resolver that loads the :class:`EntityIndex` once per store (lazily, on first use)."""
+
+    def resolve(param: Param, value: str) -> Term:
+        iri = _as_iri(value.strip())
+        if iri is not None:
+            return Term("iri", iri)
+        if cache_key not in _INDEXES:
+            if len(_INDEXES) >= 8:
+                _INDEXES.pop(next(iter(_INDEXES)))
+            _INDEXES[cache_key] = (keep, EntityIndex.from_result(run(LOOKUP, None)))
+        return _INDEXES[cache_key][1].resolve(param, value)
+
+    return resolve
+
+
+def clear_entity_cache() -> None:
+    """Forget the cached entity indexes (after a store or an endpoint changed its data)."""
+    _INDEXES.clear()
+
+
+# --- running ---------------------------------------------------------------
+
+
+def _runner(
+    store: Any, endpoint: str | None, build_dir: Path | str | None,
+    timeout: float | None, user: str | None, password: str | None,
+) -> tuple[Runner, Any, object]:  # fmt: skip
+    """A function running SPARQL with bindings on the endpoint or the (opened) store."""
+    extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+    if endpoint is not None:
+        from kg.endpoint import select_remote
+
+        def remote(sparql: str, substitutions: Mapping[str, Term] | None) -> QueryResult:
+            return select_remote(endpoint, sparql, substitutions=dict(substitutions or {}),
+                                 user=user, password=password, **extra)  # fmt: skip
+
+        return remote, ("endpoint", endpoint, user), None
+    from kg import store as embedded
+
+    if store is None:
+        store = embedded.open_store(Path(build_dir or "build"))
+
+    def local(sparql: str, substitutions: Mapping[str, Term] | None) -> QueryResult:
+        return embedded.select(store, sparql, substitutions=dict(substitutions or {}), **extra)
+
+    return local, ("store", id(store)), store
+
+
+def run_query(
+    name: str, params: Mapping[str, str] | None = None, *, store: Any = None,
+    endpoint: str | None = None, build_dir: Path | str | None = None,
+    timeout: float | None = None, user: str | None = None, password: str | None = None,
+    queries_dir: Path | str | None = None,
+) -> QueryResult:  # fmt: skip
+    """Run canned query ``name`` with raw ``name=value`` params on a store or an endpoint.
+
+    Without ``store`` or ``endpoint`` it opens ``build_dir`` (default ``build/``).
+    The bound parameter columns are dropped from the result (the caller knows them).
+    """
+    query = get_query(name, queries_dir)
+    run, key, keep = _runner(store, endpoint, build_dir, timeout, user, password)
+    terms = bind_params(query, dict(params or {}), entity_resolver(run, key, keep))
+    return drop_columns(run(query.text, terms), query.param_variables())
+
+
+def run_sparql(
+    sparql: str, *, store: Any = None, endpoint: str | None = None,
+    build_dir: Path | str | None = None, timeout: float | None = None,
+    allow_update: bool = False, user: str | None = None, password: str | None = None,
+) -> QueryResult:  # fmt: skip
+    """Ad-hoc SPARQL: a query on the store or endpoint; Update only on the embedded store."""
+    from kg import store as embedded
+
+    if embedded.query_form(sparql) in embedded.UPDATE_FORMS and allow_update:
+        if endpoint is not None:
+            raise QueryError("SPARQL Update runs only on the embedded store, not on --endpoint.")
+        target = store if store is not None else embedded.open_store(
+            Path(build_dir or "build"), writable=True)  # fmt: skip
+        embedded.update(target, sparql, allow_update=True)
+        return QueryResult(("updated",), ((Term("literal", "true", XSD + "boolean"),),))
+    run, _, _ = _runner(store, endpoint, build_dir, timeout, user, password)
+    return run(sparql, None)
+
+
+def drop_columns(result: QueryResult, names: Sequence[str] | frozenset[str]) -> QueryResult:
+    """The result without the named columns."""
+    keep = [i for i, v in enumerate(result.variables) if v not in names]
+    return QueryResult(tuple(result.variables[i] for i in keep),
+                       tuple(tuple(row[i] for i in keep) for row in result.rows))  # fmt: skip
+
+
+# --- formats ---------------------------------------------------------------
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    """The result as ``table`` (for people), or ``csv``, ``tsv``, ``json`` (W3C SPARQL 1.1)."""
+    renderers = {"table": render_table, "csv": render_csv, "tsv": render_tsv, "json": render_json}
+    if fmt not in renderers:
+        raise QueryError(f"Unknown format '{fmt}'. Available: {', '.join(FORMATS)}")
+    return renderers[fmt](result)
+
+
+def render_json(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results JSON Format; deterministic (key order fixed, no timestamps)."""
+    bindings = [
+        {var: _json_term(term) for var, term in zip(result.variables, row) if term is not None}
+        for row in result.rows
+    ]
+    document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if term.kind == "iri":
+        return {"type": "uri", "value": term.value}
+    if term.kind == "bnode":
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.lang:
+        out["xml:lang"] = term.lang
+    elif term.datatype and term.datatype != XSD_STRING:
+        out["datatype"] = term.datatype
+    return out
+
+
+def render_csv(result: QueryResult) -> str:
+    """SPARQL 1.1 CSV: plain values, RFC 4180 quoting, CRLF line ends."""
+    lines = [",".join(_csv_field(v) for v in result.variables)]
+    for row in result.rows:
+        lines.append(",".join(_csv_field(_csv_value(t)) for t in row))
+    return "".join(line + "\r\n" for line in lines)
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    return "_:" + term.value if term.kind == "bnode" else term.value
+
+
+def _csv_field(value: str) -> str:
+    if any(c in value for c in '",\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+_TURTLE_NUMBER = {
+    XSD + "integer": re.compile(r"[+-]?\d+"),
+    XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
+    XSD + "double": re.compile(r"[+-]?(?:\d+\.\d*|\.?\d+)[eE][+-]?\d+"),
+    XSD + "boolean": re.compile(r"true|false"),
+}
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def render_tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 TSV: ``?var`` header, RDF terms in Turtle syntax, LF line ends."""
+    lines = ["\t".join("?" + v for v in result.variables)]
+    lines += ["\t".join(_tsv_term(t) for t in row) for row in result.rows]
+    return "".join(line + "\n" for line in lines)
+
+
+def _tsv_term(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if term.kind == "iri":
+        return f"<{term.value}>"
+    if term.kind == "bnode":
+        return "_:" + term.value
+    shorthand = _TURTLE_NUMBER.get(term.datatype or "")
+    if shorthand is not None and shorthand.fullmatch(term.value):
+        return term.value
+    quoted = '"' + term.value.translate(_TSV_ESCAPES) + '"'
+    if term.lang:
+        return f"{quoted}@{term.lang}"
+    if term.datatype and term.datatype != XSD_STRING and not term.datatype.endswith("#langString"):
+        return f"{quoted}^^<{term.datatype}>"
+    return quoted
+
+
+_CELL_WIDTH = 72
+
+
+def render_table(result: QueryResult) -> str:
+    """Aligned columns for people: labels for IRIs, dates as written, short prefixes.
+
+    ``?x`` with a ``?xLabel`` column shows the label (else ``id:x``); a date
+    ``?x`` with a ``?xPrecision`` column shows as written (``2012-03``, ``2014``).
+    """
+    variables = result.variables
+    index = {v: i for i, v in enumerate(variables)}
+    hidden = {v for v in variables if _companion(v) in index}
+    shown = [v for v in variables if v not in hidden]
+    cells = [[_cell(row, v, index) for v in shown] for row in result.rows]
+    headers = [_words(v) for v in shown]
+    numeric = [all(_is_number(row[index[v]]) for row in result.rows) for v in shown]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(values: list[str]) -> str:
+        parts = [v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric)]
+        return "  ".join(parts).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in cells]
+    count = len(result.rows)
+    out.append("(no results)" if count == 0 else f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _companion(variable: str) -> str | None:
+    """``startLabel`` / ``startPrecision`` -> ``start``: the column they describe."""
+    for suffix in ("Label", "Precision"):
+        if variable.endswith(suffix) and len(variable) > len(suffix):
+            return variable[: -len(suffix)]
+    return None
+
+
+def _cell(row: tuple[Term | None, ...], var: str, index: dict[str, int]) -> str:
+    term = row[index[var]]
+    label = row[index[var + "Label"]] if var + "Label" in index else None
+    if label is not None and label.value:
+        text = label.value
+    elif term is None:
+        text = ""
+    elif term.kind == "iri":
+        text = _short(term.value)
+    elif term.kind == "bnode":
+        text = "_:" + term.value
+    elif term.datatype == XSD + "date" and var + "Precision" in index:
+        precision = row[index[var + "Precision"]]
+        width = {"Month": 7, "Year": 4}.get(precision.value.rsplit("#", 1)[-1] if precision else "")
+        text = term.value[:width] if width else term.value
+    else:
+        text = term.value
+    text = " ".join(text.split())
+    return text if len(text) <= _CELL_WIDTH else text[: _CELL_WIDTH - 1] + "…"
+
+
+def _short(iri: str) -> str:
+    if iri.startswith(SK):
+        return iri[len(SK):]
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return f"<{iri}>"
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best):]}"
+
+
+def _words(variable: str) -> str:
+    """``jointControllers`` -> ``joint controllers``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", variable).lower()
+
+
+def _is_number(term: Term | None) -> bool:
+    return term is None or (term.kind == "literal" and term.datatype in (
+        XSD + "integer", XSD + "decimal", XSD + "double", XSD + "int", XSD + "long"))  # fmt: skip
