@@ -143,7 +143,9 @@ def evaluate(
         extractions = pipeline.extract_corpus(corpus_dir, today=date.today()).extractions
         gold_dir = gold or Path(__file__).resolve().parents[1] / "tests" / "gold"
         scores = evaluation.score(extractions, evaluation.load_gold(gold_dir))
-        echo_lines(evaluation.score_lines(scores, details=details))
+        echo_lines(evaluation.score_lines(scores))
+        if details:
+            echo_lines(evaluation.miss_lines(scores))
 
 
 @app.command()

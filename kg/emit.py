@@ -295,12 +295,13 @@ def _agent(g: _Graph, node: str, predicate: NamedNode, key: str | None) -> None:
         g.add(node, predicate, entity_iri(key))
 
 
-def _control(g: _Graph, node: str, c: ControlClaim) -> None:
+def _control(g: _Graph, node: str, c: ControlClaim, published: date) -> None:
     g.add(node, A, _sk("TerritorialControl"))
     _agent(g, node, _sk("controller"), c.controller)
     _agent(g, node, _sk("territory"), c.territory)
     g.add(node, _sk("change"), _sk(CHANGES[c.change]))
     _time(g, node, c.start, c.end)
+    _as_of(g, node, c.start, c.end, published)
 
 
 def _membership(g: _Graph, node: str, c: MembershipClaim, published: date) -> None:
@@ -322,7 +323,7 @@ def _role(g: _Graph, node: str, c: RoleClaim, where: str, published: date) -> No
 
 
 def _as_of(g: _Graph, node: str, start: TimeSpan | None, end: TimeSpan | None, published: date) -> None:
-    """A state reported without dates holds as of its article's publication date."""
+    """A situation reported without dates is stated as of its article's publication date."""
     if start is None and end is None:
         g.add(node, _sk("asOf"), _date(published))
 
@@ -395,7 +396,7 @@ def _claim(g: _Graph, claim: Claim, doc: Document) -> None:
     if isinstance(claim, EventClaim):
         _event(g, node, claim, where, doc.language)
     elif isinstance(claim, ControlClaim):
-        _control(g, node, claim)
+        _control(g, node, claim, doc.published)
     elif isinstance(claim, MembershipClaim):
         _membership(g, node, claim, doc.published)
     elif isinstance(claim, RoleClaim):

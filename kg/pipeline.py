@@ -28,8 +28,8 @@ from kg import dates as dates_stage
 from kg import mentions as mentions_stage
 from kg.corpus import CorpusProblem, load_corpus
 from kg.errors import CorpusError
-from kg.iris import slugify
-from kg.model import Document, Entity, Extraction
+from kg.emit import publisher_key
+from kg.model import Document, Extraction
 from kg.registry import Registry, load_registry
 
 STAGES = ("corpus.v1", mentions_stage.STAGE, dates_stage.STAGE, claims_stage.STAGE)
@@ -67,20 +67,11 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
             return cls in registry.expand_types(local_types[key])
         return registry.is_a(key, cls)
 
-    publisher = publisher_key(doc.publisher, registry)
+    publisher = publisher_key(doc.publisher or "unknown publisher", registry.entities)[0]
     claims, minted = claims_stage.extract_claims(doc, found.mentions, dated, is_a, publisher)
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
-    if publisher not in registry.entities and publisher not in entities:
-        entities[publisher] = Entity(publisher, doc.publisher or publisher, ("NewsOutlet",),
-                                     discovered=True, first_seen=doc.doc_id)  # fmt: skip
     return Extraction(doc, tuple(found.mentions), tuple(entities[k] for k in sorted(entities)),
                       tuple(claims))  # fmt: skip
-
-
-def publisher_key(name: str, registry: Registry) -> str:
-    """The registry key of a publisher named in front matter, else a slug of its name."""
-    key = registry.lookup(name) if name else None
-    return key or slugify(name or "unknown publisher")
 
 
 _WORKER_REGISTRY: Registry | None = None

@@ -46,10 +46,11 @@ def extract_claims(
     previous_mentions: list[Mention] = []
     last_day: TimeSpan | None = None
     carry: str | None = None
+    subjects: tuple[str, ...] = ()
     for sentence in sentences(doc.text):
         if is_furniture(sentence.text):
             continue
-        ctx = sentence_context(doc, sentence, mentions, dates, is_a, last_day)
+        ctx = sentence_context(doc, sentence, mentions, dates, is_a, last_day, subjects)
         attributions, new = attribute(ctx, publisher, carry)
         minted += new
         if attributions[0].claimant != publisher:
@@ -60,6 +61,7 @@ def extract_claims(
         claims += role_claims(ctx, attributions)
         claims += casualty_claims(ctx, attributions)
         previous_mentions = list(ctx.mentions) or previous_mentions
+        subjects = first_actors(ctx) or subjects
         last_day = last_day_of(ctx) or last_day
     return claims, minted
 
@@ -71,8 +73,10 @@ def sentence_context(
     dates: Sequence[DatedPhrase],
     is_a: Callable[[str, str], bool],
     last_day: TimeSpan | None,
+    subjects: tuple[str, ...] = (),
 ) -> SentenceContext:
-    """The sentence's mentions and dates; "the next day" resolved against the last day seen."""
+    """The sentence's mentions and dates; "the next day" resolved against the last day seen,
+    "today" inside a quotation against the date the sentence gives the statement."""
     inside = tuple(m for m in mentions if m.begin >= sentence.begin and m.stop <= sentence.stop)
     own = [d for d in dates if d.begin >= sentence.begin and d.stop <= sentence.stop]
     folded = fold(sentence.text)
@@ -82,8 +86,48 @@ def sentence_context(
             if resolved is not None:
                 begin, stop = sentence.begin + match.start(), sentence.begin + match.end()
                 own.append(DatedPhrase(begin, stop, doc.text[begin:stop], resolved, resolved))
+    own = quoted_relative_dates(sentence, folded, own)
     own.sort(key=lambda d: d.begin)
-    return SentenceContext(doc, sentence, folded, inside, tuple(own), is_a, last_day)
+    return SentenceContext(doc, sentence, folded, inside, tuple(own), is_a, last_day, subjects)
+
+
+RELATIVE_WORD = re.compile(r"^(?:today|yesterday|tonight|this\s+(?:morning|evening|week)|now)$", re.I)
+
+
+def quoted_relative_dates(sentence: Sentence, folded: str, dates: list[DatedPhrase]) -> list[DatedPhrase]:
+    """"Today" inside quotation marks is the day of the statement: the date the sentence gives
+    outside the quotes ("... said in a statement on Tuesday"), or unknown."""
+    quoted = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', folded)]
+
+    def inside(d: DatedPhrase) -> bool:
+        local = d.begin - sentence.begin
+        return any(b < local < e for b, e in quoted)
+
+    outside = [d for d in dates if not inside(d)]
+    result = []
+    for d in dates:
+        if inside(d) and RELATIVE_WORD.match(d.text.strip()):
+            if outside:
+                result.append(DatedPhrase(d.begin, d.stop, d.text, outside[0].start, outside[0].end))
+            continue
+        result.append(d)
+    return result
+
+
+def first_actors(ctx: SentenceContext) -> tuple[str, ...]:
+    """The actors named first in a sentence: what a following "They ..." refers to."""
+    from kg.claims.frames import as_actors, heads
+
+    agents = heads(ctx.agents(ctx.sentence.begin, ctx.sentence.stop), ctx.doc.text)
+    if not agents:
+        return ()
+    first = agents[:1]
+    for mention in agents[1:]:
+        gap = ctx.doc.text[first[-1].stop : mention.begin].strip().lower()
+        if gap not in ("and", ",", ", and"):
+            break
+        first.append(mention)
+    return tuple(as_actors(ctx, first))
 
 
 def last_day_of(ctx: SentenceContext) -> TimeSpan | None:

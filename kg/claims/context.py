@@ -29,6 +29,7 @@ class SentenceContext:
     dates: tuple[DatedPhrase, ...]
     is_a: Callable[[str, str], bool]  # registry type test: is_a(key, "Place")
     previous_date: TimeSpan | None = None  # the last day-precision date of the text so far
+    previous_subjects: tuple[str, ...] = ()  # actors of the sentence before, for "They ..."
 
     @property
     def begin(self) -> int:
@@ -111,7 +112,10 @@ def clause_bounds(ctx: SentenceContext, at: int) -> tuple[int, int]:
     return ctx.absolute(left), ctx.absolute(right)
 
 
-_CLAUSE_CUT = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b|\bbefore\b|\bwhen\b|\buntil\b|\bwhich\b|\bwho\b")
+_CLAUSE_CUT = re.compile(
+    r";|\"|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b|\bbefore\b|\bwhen\b|\buntil\b|\bwhich\b|\bwho\b"
+)
+SUBORDINATE = re.compile(r"(?:\bafter|\bbefore|\bwhen|\buntil|\bwhile)\s*$")
 
 
 def nearest(mentions: Sequence[Mention], offset: int) -> Mention | None:

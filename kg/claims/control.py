@@ -2,9 +2,9 @@
 
 Active ("the army captured Kidal"), passive ("Kidal was seized by the MNLA"),
 "took control of", "took up positions in", "withdrew from", "were driven
-out", "held since 2014", "under rebel control since 2014". Every claim needs
-a controller, a place and a date; a frame without a date yields no control
-claim (the event rule still records what happened).
+out", "held since 2014", "under rebel control since 2014", "the stronghold of X".
+Every claim needs a controller and a place; one without a date holds as of
+its article's publication date.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from kg.claims.frames import (
     by_agents,
     co_agents,
     frame_date,
+    heads,
     is_duration,
     is_factual,
     object_place,
@@ -26,7 +27,7 @@ from kg.claims.frames import (
     point,
     subject_agents,
 )
-from kg.model import ControlChange, ControlClaim, DatedPhrase, TimeSpan
+from kg.model import ControlChange, ControlClaim, DatedPhrase, Mention, TimeSpan
 
 RULE = "control.{}.v1"
 
@@ -46,10 +47,13 @@ LOSS_PASSIVE = words(
     "driven out of", "driven out", "chased out of", "chased out", "expelled from", "pushed out of",
     "ousted from", "forced out of", "forced out", "repelled from",
 )  # fmt: skip
-STATE_ACTIVE = words("held", "holds", "hold", "controlled", "controls", "control", "ruled", "run")
+STATE_ACTIVE = words("held", "holds", "controlled", "controls", "ruled")
+ALLOWED_TO = re.compile(r"\b(?:allowing|allowed|letting|let|enabling)\s+(?:the\s+)?(?:[\w-]+\s+){1,6}to\s+(?:control|hold|run)\b")
+STRONGHOLD = re.compile(r"\b(?:stronghold|bastion|fief|heartland)\s+of\s+(?:the\s+)?")
 UNDER_CONTROL = re.compile(
     r"\bunder\s+(?:the\s+)?(?:(?:de\s+facto\s+|full\s+|total\s+)?control\s+of\s+|([a-z-]+(?:\s+[a-z-]+)?)\s+control\b)"
 )
+NOMINAL_GAIN = re.compile(r"\b(?:seizure|capture|takeover|conquest|fall)\s+of\s+")
 GAIN_PASSIVE = re.compile(
     r"\b(?:was|were|is|are|been|being)\s+(?:(?:de\s+facto\s+|subsequently\s+|briefly\s+|quickly\s+)*)"
     r"(captured|seized|taken|retaken|recaptured|occupied|held|controlled|overrun)\b"
@@ -77,8 +81,6 @@ def control_claims(ctx: SentenceContext, attributions: list[Attribution]) -> lis
     seen: set[tuple[str, str, str]] = set()
     for frame in frames(ctx):
         start, end = bounds(frame)
-        if start is None and end is None:
-            continue
         for controller in frame.controllers:
             if (controller, frame.territory, frame.change) in seen or controller == frame.territory:
                 continue
@@ -107,28 +109,65 @@ def bounds(frame: Frame) -> tuple[TimeSpan | None, TimeSpan | None]:
 
 
 def frames(ctx: SentenceContext) -> Iterator[Frame]:
-    """Control frames: active gains and losses, passives, states."""
+    """Control frames: active gains and losses, passives, nominals, states."""
     for pattern, change in ((GAIN_ACTIVE, "gain"), (LOSS_ACTIVE, "loss")):
         for match in re.finditer(pattern, ctx.folded):
             frame = active_frame(ctx, match, change)  # type: ignore[arg-type]
             if frame:
                 yield frame
-    for match in re.finditer(LOSS_PASSIVE, ctx.folded):
-        frame = passive_loss_frame(ctx, match)
-        if frame:
-            yield frame
-    for match in GAIN_PASSIVE.finditer(ctx.folded):
-        frame = passive_frame(ctx, match)
-        if frame:
-            yield frame
-    for match in UNDER_CONTROL.finditer(ctx.folded):
-        frame = under_control_frame(ctx, match)
-        if frame:
-            yield frame
-    for match in re.finditer(STATE_ACTIVE, ctx.folded):
-        frame = state_frame(ctx, match)
-        if frame:
-            yield frame
+                if change == "gain":
+                    yield from taken_from(ctx, match, frame)
+    finders = (
+        (LOSS_PASSIVE, passive_loss_frame), (GAIN_PASSIVE, passive_frame),
+        (NOMINAL_GAIN, nominal_frame), (UNDER_CONTROL, under_control_frame),
+        (STATE_ACTIVE, state_frame), (ALLOWED_TO, allowed_frame), (STRONGHOLD, stronghold_frame),
+    )  # fmt: skip
+    for pattern, finder in finders:
+        for match in re.finditer(pattern, ctx.folded):
+            frame = finder(ctx, match)
+            if frame:
+                yield frame
+
+
+def taken_from(ctx: SentenceContext, match: re.Match[str], gain: Frame) -> Iterator[Frame]:
+    """"X took Kidal from the separatists": the separatists lose it on the same date."""
+    rest = ctx.folded[match.end() : match.end() + 90]
+    found = re.search(r"\bfrom\s+", rest)
+    if not found or re.search(r"[,;.]", rest[: found.start()]):
+        return
+    begin = ctx.absolute(match.end() + found.end())
+    losers = [m for m in heads(ctx.agents(begin, begin + 50), ctx.doc.text)[:1]
+              if m.key not in gain.controllers]  # fmt: skip
+    for loser in losers:
+        yield Frame("loss", (loser.key,), gain.territory, gain.date, match.start())
+
+
+def nominal_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
+    """"The first seizure of the city was in March 2012 by Ansar Dine and AQIM"."""
+    place = object_place(ctx, match.end(), window=40)
+    controllers = by_agents(ctx, match.end(), window=120)
+    if place is None or not controllers or not _settlement_like(ctx, place.key):
+        return None
+    return Frame("gain", tuple(controllers), place.key, frame_date(ctx, match.start()), match.start())
+
+
+def allowed_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
+    """"... allowing the CMA to control Kidal": a state granted by an agreement."""
+    agents = ctx.agents(ctx.absolute(match.start()), ctx.absolute(match.end()))
+    place = object_place(ctx, match.end(), window=40)
+    if not agents or place is None or not _settlement_like(ctx, place.key):
+        return None
+    return Frame("state", (agents[0].key,), place.key, frame_date(ctx, match.start()), match.start())
+
+
+def stronghold_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
+    """"Kidal, (the) stronghold of the Tuareg rebels": held by them, as of the article."""
+    agents = heads(ctx.agents(ctx.absolute(match.end()), ctx.absolute(match.end() + 60)), ctx.doc.text)
+    place = place_before(ctx, match.start())
+    gap = ctx.folded[ctx.local(place.stop) : match.start()] if place else ""
+    if not agents or place is None or len(gap) > 40 or not _settlement_like(ctx, place.key):
+        return None
+    return Frame("state", (agents[0].key,), place.key, None, match.start())
 
 
 def active_frame(ctx: SentenceContext, match: re.Match[str], change: ControlChange) -> Frame | None:
@@ -190,13 +229,15 @@ def state_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
     """"separatists who had held the city for a decade": a state with a duration."""
     if _is_passive(ctx, match.start()) or not is_factual(ctx, match.start()):
         return None
-    date = frame_date(ctx, match.start())
-    if date is None or date.start is None:
+    if re.search(r"\b(?:took|seized|taken|gained|regained|lost)\s+$", ctx.folded[: match.start()]):
         return None
+    date = frame_date(ctx, match.start())
     place = object_place(ctx, match.end(), window=50)
     controllers = subject_agents(ctx, match.start())
     if place is None or not controllers or not _settlement_like(ctx, place.key):
         return None
+    if date is None or date.start is None:
+        return Frame("state", tuple(controllers), place.key, date, match.start())
     end = _other_point(ctx, date)
     frame_phrase = DatedPhrase(date.begin, date.stop, date.text, date.start, end)
     return Frame("state", tuple(controllers), place.key, frame_phrase, match.start())
@@ -220,7 +261,7 @@ def _settlement_like(ctx: SentenceContext, key: str) -> bool:
     return any(ctx.is_a(key, cls) for cls in ("Settlement", "Site", "Area", "Region"))
 
 
-def _sentence_place(ctx: SentenceContext) -> object | None:
+def _sentence_place(ctx: SentenceContext) -> Mention | None:
     places = [m for m in ctx.places(ctx.sentence.begin, ctx.sentence.stop)
               if _settlement_like(ctx, m.key)]  # fmt: skip
     return places[0] if len(places) == 1 else None

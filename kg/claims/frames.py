@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kg.claims.context import SentenceContext, clause_bounds, unique
+from kg.claims.context import SUBORDINATE, SentenceContext, clause_bounds, unique
 from kg.model import DatedPhrase, Mention, TimeSpan
 
 # Words that make a verb not a plain statement of fact: intent, attempt, negation.
@@ -53,17 +53,54 @@ def subject_agents(ctx: SentenceContext, local_at: int) -> list[str]:
     """
     begin, _ = clause_bounds(ctx, local_at)
     trigger_at = ctx.absolute(local_at)
+    before = ctx.folded[:local_at]
+    if RELATIVE_BEFORE.search(before):
+        earlier = heads(ctx.agents(ctx.sentence.begin, trigger_at), ctx.doc.text)
+        return _last_group(earlier, ctx) if earlier else []
     found = heads(ctx.agents(begin, trigger_at), ctx.doc.text)
     found = [m for m in found if not _after_preposition(ctx, m)]
     if found:
-        return list(unique(m.key for m in found))
-    before = ctx.folded[:local_at]
-    if PRONOUN_BEFORE.search(before) or RELATIVE_BEFORE.search(before):
+        return as_actors(ctx, found)
+    if PRONOUN_BEFORE.search(before):
         earlier = heads(ctx.agents(ctx.sentence.begin, trigger_at), ctx.doc.text)
         earlier = [m for m in earlier if not _after_preposition(ctx, m)]
         if earlier:
-            return [earlier[-1].key] if PRONOUN_BEFORE.search(before) else _last_group(earlier, ctx)
+            return [earlier[-1].key]
+        if ctx.local(begin) == 0 or not ctx.folded[: ctx.local(begin)].strip():
+            return list(ctx.previous_subjects)
+    gerund = re.match(r"\s*by\s+[a-z]+ing\b[^,]*,\s*", ctx.folded)
+    if gerund and local_at < gerund.end():
+        after = heads(ctx.agents(ctx.absolute(gerund.end()), ctx.absolute(gerund.end() + 40)), ctx.doc.text)
+        return [after[0].key] if after else []
     return []
+
+
+def as_actors(ctx: SentenceContext, mentions: list[Mention]) -> list[str]:
+    """Subject mentions as actors: "Malian and Wagner forces" -> the Malian armed forces and
+    Wagner; a bare nationality beside a named actor ("Russian soldiers from Wagner") is dropped."""
+    keys: list[str] = []
+    for mention in mentions:
+        if ctx.is_a(mention.key, "State") and _is_demonym(ctx, mention):
+            forces = NATIONAL_FORCES.get(mention.key)
+            if forces and _FORCES_AFTER.match(ctx.folded[ctx.local(mention.stop) :]):
+                keys.append(forces)
+                continue
+            if len(mentions) > 1:
+                continue
+        keys.append(mention.key)
+    return list(unique(keys))
+
+
+def _is_demonym(ctx: SentenceContext, mention: Mention) -> bool:
+    """"Malian", "Russian", "French": an adjective, not the state's name."""
+    return bool(re.search(r"(?:ian|ese|ish|ench|abe|ien|ine)s?$", ctx.folded[ctx.local(mention.begin) : ctx.local(mention.stop)]))
+
+
+_FORCES_AFTER = re.compile(
+    r"(?:\s+and\s+[\w'-]+(?:\s+[\w'-]+)?)?\s+(?:armed\s+)?(?:forces|troops|soldiers|army|military)\b"
+)
+# The national armed forces of a state named by its demonym ("Malian and Wagner forces").
+NATIONAL_FORCES = {"mali": "fama", "france": "french-armed-forces"}
 
 
 def _last_group(mentions: list[Mention], ctx: SentenceContext) -> list[str]:
@@ -139,6 +176,8 @@ def frame_date(ctx: SentenceContext, local_at: int) -> DatedPhrase | None:
         return after[0]
     if before:
         return before[-1]
+    if SUBORDINATE.search(ctx.folded[: ctx.local(begin)]):
+        return None  # "after the peacekeepers left": the main clause's date is not its date
     everywhere = ctx.dates
     return everywhere[0] if len(everywhere) == 1 else None
 
