@@ -20,6 +20,7 @@ triples silently). Passwords never appear in messages.
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import re
@@ -34,8 +35,14 @@ from urllib.parse import urlsplit, urlunsplit
 from kg.errors import QueryError, StoreError
 from kg.model import QueryResult, Term
 from kg.store import (
-    ASK_VARIABLE, RDF_LANG_STRING, TRIPLE_VARIABLES, XSD_BOOLEAN, XSD_STRING, check_read_query,
-    open_store, to_term,
+    ASK_VARIABLE,
+    RDF_LANG_STRING,
+    TRIPLE_VARIABLES,
+    XSD_BOOLEAN,
+    XSD_STRING,
+    check_read_query,
+    open_store,
+    to_term,
 )  # fmt: skip
 
 __all__ = [
@@ -216,10 +223,13 @@ def select_remote(
 
 def _query_error(error: Exception, where: str, timeout: float, password: str | None) -> KgErr:
     from SPARQLWrapper.SPARQLExceptions import (
-        EndPointInternalError, EndPointNotFound, QueryBadFormed, Unauthorized,
+        EndPointInternalError,
+        EndPointNotFound,
+        QueryBadFormed,
+        Unauthorized,
     )  # fmt: skip
 
-    detail = _hide(_short(getattr(error, "msg", "") or str(error)), password)
+    detail = _hide(_short(_server_answer(error)), password)
     if isinstance(error, QueryBadFormed):
         return QueryError(f"The endpoint {where} rejected the query: {detail}")
     if isinstance(error, Unauthorized):
@@ -245,6 +255,19 @@ def _query_error(error: Exception, where: str, timeout: float, password: str | N
 
 
 KgErr = QueryError | StoreError
+
+
+def _server_answer(error: Exception) -> str:
+    """The server's own words from a SPARQLWrapper error (it keeps only their repr)."""
+    text = str(error)
+    _, found, answer = text.partition("Response:\n")
+    if not found:
+        return text
+    try:
+        raw = ast.literal_eval(answer.strip())
+    except (ValueError, SyntaxError):
+        return answer
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
 
 
 def _json_result(body: bytes, ctype: str, where: str) -> QueryResult:
@@ -364,7 +387,7 @@ def load_build(
     triples = 0
     for graph in graphs:
         count = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
-        body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
         try:
             sender.put(graph.value, body)
             if verify:
@@ -520,7 +543,7 @@ def _count_by_get(sender: _Sender, graph: str) -> int:
     media = ctype.split(";")[0].strip()
     fmt = (ox.RdfFormat.from_media_type(media) if media else None) or ox.RdfFormat.N_TRIPLES
     try:
-        return len({t for t in ox.parse(body, format=fmt)})
+        return len(set(ox.parse(body, format=fmt)))
     except (SyntaxError, ValueError) as error:
         raise StoreError(
             f"Cannot read graph {graph} back from {sender.where}: {_short(str(error))}"

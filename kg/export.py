@@ -57,7 +57,8 @@ def serialize_build(build_dir: Path, fmt: str) -> bytes:
     else:
         statements = sorted({q.triple for q in quads}, key=_triple_key)
     prefixes = PREFIXES if fmt in ("turtle", "trig", "xml") else None  # JSON-LD: expanded
-    return ox.serialize(statements, format=rdf_format, prefixes=prefixes)
+    data: bytes = ox.serialize(statements, format=rdf_format, prefixes=prefixes) or b""
+    return data
 
 
 def _triple_key(triple: Any) -> tuple[str, str, str]:

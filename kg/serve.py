@@ -19,11 +19,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kg.errors import StoreError
 from kg.store import open_store, store_path
@@ -91,10 +93,14 @@ def serve(
         log = Path(scratch) / "server.log"
         with open(log, "wb") as log_stream:
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log_stream)
+        previous = _on_sigterm(_raise_interrupt)
         try:
             _run(process, host, port, log, announce)
+        except KeyboardInterrupt:
+            pass  # Ctrl-C (or SIGTERM) at any moment, even during start-up: stop cleanly
         finally:
             _stop(process)
+            _on_sigterm(previous)
 
 
 def _run(
@@ -116,13 +122,7 @@ def _run(
         )
     if announce is not None:
         announce(f"Serving the build read-only at {base}/query (SPARQL 1.1); Ctrl-C stops.")
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-    try:
-        process.wait()
-    except KeyboardInterrupt:
-        return
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    process.wait()
     if process.returncode not in (0, -signal.SIGINT, -signal.SIGTERM):
         raise StoreError(f"The oxigraph server stopped: {_last_line(log) or process.returncode}")
 
@@ -139,6 +139,13 @@ def _check_port(host: str, port: int) -> None:
                 f"The oxigraph server could not serve on {host}:{port}: "
                 f"{error.strerror or error}; choose another --port or stop what uses it."
             ) from None
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Install a SIGTERM handler (main thread only); return the previous one."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler) if handler is not None else None
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:

@@ -243,9 +243,7 @@ def _rows(
     for solution in solutions:
         if cancel.is_set():
             raise _Cancelled
-        yield tuple(
-            None if solution[i] is None else to_term(solution[i]) for i in range(width)
-        )
+        yield tuple(None if solution[i] is None else to_term(solution[i]) for i in range(width))
 
 
 def to_term(node: Any) -> Term:

@@ -33,6 +33,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.model import QueryResult
+
 TINY_TRIG = """\
 @prefix sk: <https://w3id.org/sahel-kg/ontology#> .
 @prefix id: <https://w3id.org/sahel-kg/id/> .
@@ -53,7 +55,8 @@ TINY_TRIG = """\
 
 g:ontology {
   <https://w3id.org/sahel-kg/ontology> a owl:Ontology ; rdfs:label "Sahel KG ontology"@en .
-  sk:TerritorialControl a owl:Class ; rdfs:label "territorial control"@en, "contrôle territorial"@fr .
+  sk:TerritorialControl a owl:Class ;
+      rdfs:label "territorial control"@en, "contrôle territorial"@fr .
   sk:controller a owl:ObjectProperty ; rdfs:label "controller"@en .
 }
 
@@ -80,7 +83,8 @@ g:doc\\/002_test {
       sk:quoteStart 12 ; sk:quoteEnd 47 .
   <https://w3id.org/sahel-kg/claim/c1/interval> a time:ProperInterval ;
       time:hasBeginning <https://w3id.org/sahel-kg/claim/c1/start> .
-  <https://w3id.org/sahel-kg/claim/c1/start> a time:Instant ; time:inXSDDate "2023-11-14"^^xsd:date .
+  <https://w3id.org/sahel-kg/claim/c1/start> a time:Instant ;
+      time:inXSDDate "2023-11-14"^^xsd:date .
   claim:c2 a sk:TerritorialControl, sk:Claim ; sk:controller id:csp-psd ; sk:territory id:kidal ;
       sk:change sk:State ; sk:startDate "2014-01-01"^^xsd:date ; sk:startPrecision sk:Year ;
       time:hasTime <https://w3id.org/sahel-kg/claim/c2/interval> ;
@@ -109,6 +113,16 @@ TINY_GRAPHS = tuple(
     "https://w3id.org/sahel-kg/graph/" + name
     for name in ("derived", "doc/002_test", "ontology", "registry")
 )
+
+
+MakeBuild = Callable[..., Path]  # the type of the make_build fixture
+
+
+def cell(result: QueryResult) -> str:
+    """The value of the first cell of a result (e.g. an ASK or a COUNT)."""
+    term = result.rows[0][0]
+    assert term is not None
+    return term.value
 
 
 def write_build(directory: Path, trig: str = TINY_TRIG) -> Path:
@@ -258,7 +272,9 @@ def virtuoso_ini() -> Path:
         found = sorted(glob.glob(pattern))
         if found:
             return Path(found[-1])
-    pytest.fail("Virtuoso is not installed: run `bash .ci/virtuoso.sh` (Debian virtuoso-opensource).")
+    pytest.fail(
+        "Virtuoso is not installed: run `bash .ci/virtuoso.sh` (Debian virtuoso-opensource)."
+    )
 
 
 def loopback_ini(stock: str, folder: Path, sql_port: int, http_port: int) -> str:
@@ -268,11 +284,21 @@ def loopback_ini(stock: str, folder: Path, sql_port: int, http_port: int) -> str
         header = re.match(r"\s*\[(.+?)\]", line)
         if header:
             section = header.group(1)
-        key = line.split("=", 1)[0].strip() if "=" in line and not line.lstrip().startswith(";") else ""
+        key = (
+            line.split("=", 1)[0].strip()
+            if "=" in line and not line.lstrip().startswith(";")
+            else ""
+        )
         if key == "ServerPort":
             port = sql_port if section == "Parameters" else http_port
             line = f"ServerPort = 127.0.0.1:{port}"
-        elif key in ("DatabaseFile", "ErrorLogFile", "LockFile", "TransactionFile", "xa_persistent_file"):
+        elif key in (
+            "DatabaseFile",
+            "ErrorLogFile",
+            "LockFile",
+            "TransactionFile",
+            "xa_persistent_file",
+        ):
             name = Path(line.split("=", 1)[1].split(";")[0].strip()).name
             line = f"{key} = {folder / name}"
         elif key == "DefaultHost":
@@ -286,7 +312,9 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     """A real Virtuoso on 127.0.0.1 from a copy of its stock ini; digest auth dba/dba."""
     binary = shutil.which("virtuoso-t")
     if binary is None:
-        pytest.fail("virtuoso-t not found: run `bash .ci/virtuoso.sh` (Debian virtuoso-opensource).")
+        pytest.fail(
+            "virtuoso-t not found: run `bash .ci/virtuoso.sh` (Debian virtuoso-opensource)."
+        )
     folder = tmp_path_factory.mktemp("virtuoso")
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"

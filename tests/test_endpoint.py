@@ -11,10 +11,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-from conftest import TINY_GRAPHS, Server, free_port
+from conftest import TINY_GRAPHS, MakeBuild, Server, cell, free_port
 
 from kg.endpoint import (
-    LoadReport, bind_values, guess_query_url, load_build, load_report_lines, safe_url, select_remote,
+    LoadReport,
+    bind_values,
+    guess_query_url,
+    load_build,
+    load_report_lines,
+    safe_url,
+    select_remote,
     sparql_term,
 )  # fmt: skip
 from kg.errors import QueryError, StoreError
@@ -72,7 +78,9 @@ def load(server: Server, build: Path) -> LoadReport:
 def test_load_into_oxigraph_gives_the_same_rows(oxigraph_server: Server, tiny_build: Path) -> None:
     oxigraph_server.clear()
     calls: list[tuple[int, int]] = []
-    report = load_build(tiny_build, oxigraph_server.store_url, progress=lambda d, t: calls.append((d, t)))
+    report = load_build(
+        tiny_build, oxigraph_server.store_url, progress=lambda d, t: calls.append((d, t))
+    )
     assert report.graphs == TINY_GRAPHS
     assert report.triples == len(open_store(tiny_build))
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
@@ -81,8 +89,10 @@ def test_load_into_oxigraph_gives_the_same_rows(oxigraph_server: Server, tiny_bu
         assert select_remote(oxigraph_server.query_url, query) == select(store, query)
 
 
-def test_reload_replaces_instead_of_duplicating(oxigraph_server: Server, make_build: object) -> None:
-    build = make_build()  # type: ignore[operator]
+def test_reload_replaces_instead_of_duplicating(
+    oxigraph_server: Server, make_build: MakeBuild
+) -> None:
+    build = make_build()
     oxigraph_server.clear()
     load_build(build, oxigraph_server.store_url)
     once = {g: graph_triples(oxigraph_server, g) for g in TINY_GRAPHS}
@@ -95,12 +105,12 @@ def test_reload_replaces_instead_of_duplicating(oxigraph_server: Server, make_bu
     )
 
 
-def test_reload_after_a_graph_shrank(oxigraph_server: Server, make_build: object) -> None:
+def test_reload_after_a_graph_shrank(oxigraph_server: Server, make_build: MakeBuild) -> None:
     oxigraph_server.clear()
-    load_build(make_build(name="full"), oxigraph_server.store_url)  # type: ignore[operator]
+    load_build(make_build(name="full"), oxigraph_server.store_url)
     small = "<%sgraph/registry> { <%skidal> a <https://w3id.org/sahel-kg/ontology#Settlement> . }"
     base = "https://w3id.org/sahel-kg/"
-    smaller = make_build(small % (base, ID), name="small")  # type: ignore[operator]
+    smaller = make_build(small % (base, ID), name="small")
     load_build(smaller, oxigraph_server.store_url)
     assert graph_triples(oxigraph_server, base + "graph/registry") == {
         f"<{ID}kidal> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
@@ -116,7 +126,10 @@ def test_remote_substitutions_match_embedded(oxigraph_server: Server, tiny_build
         binding = {"place": place}
         remote = select_remote(oxigraph_server.query_url, PLACE_QUERY, substitutions=binding)
         assert remote == select(store, PLACE_QUERY, substitutions=binding)
-    assert len(select(store, PLACE_QUERY, substitutions={"place": Term("iri", ID + "kidal")}).rows) == 2
+    assert (
+        len(select(store, PLACE_QUERY, substitutions={"place": Term("iri", ID + "kidal")}).rows)
+        == 2
+    )
 
 
 def test_remote_ask_and_construct(oxigraph_server: Server, tiny_build: Path) -> None:
@@ -138,8 +151,10 @@ def test_remote_refuses_updates_before_sending(oxigraph_server: Server) -> None:
 def test_remote_syntax_error(oxigraph_server: Server) -> None:
     with pytest.raises(QueryError) as error:
         select_remote(oxigraph_server.query_url, "SELECT ?s WHERE { ?s ?p }")
-    assert str(error.value).startswith(f"The endpoint {oxigraph_server.query_url} rejected the query: ")
-    assert "\n" not in str(error.value)
+    assert str(error.value) == (
+        f"The endpoint {oxigraph_server.query_url} rejected the query: "
+        "error at 1:26: expected one of LATERAL, SERVICE, [_]"
+    )
 
 
 def test_remote_wrong_path(oxigraph_server: Server) -> None:
@@ -198,7 +213,9 @@ def test_load_to_a_closed_port_fails_fast(tiny_build: Path) -> None:
 def test_query_a_closed_port_fails_fast() -> None:
     url = f"http://127.0.0.1:{free_port()}/query"
     started = time.monotonic()
-    with pytest.raises(StoreError, match=r"^Cannot reach the endpoint .*: .*Is the store running\?$"):
+    with pytest.raises(
+        StoreError, match=r"^Cannot reach the endpoint .*: .*Is the store running\?$"
+    ):
         select_remote(url, "ASK {}")
     assert time.monotonic() - started < 5
 
@@ -221,7 +238,8 @@ def test_load_stops_on_the_first_refused_graph(oxigraph_server: Server, tiny_bui
     message = str(error.value)
     assert message.startswith(f"{oxigraph_server.query_url} answered HTTP ")
     assert message.endswith(
-        "Loaded 0 of 4 graphs into " + oxigraph_server.query_url
+        "Loaded 0 of 4 graphs into "
+        + oxigraph_server.query_url
         + " (none); not loaded: derived, doc/002_test, ontology, registry."
     )
 
@@ -251,17 +269,17 @@ def test_virtuoso_reload_replaces(virtuoso_server: Server, tiny_build: Path) -> 
 
 
 def test_virtuoso_counts_graphs_beyond_its_row_limit(
-    virtuoso_server: Server, make_build: object
+    virtuoso_server: Server, make_build: MakeBuild
 ) -> None:
     # Virtuoso cuts a graph read back at ResultSetMaxRows (10,000 in the stock ini):
     # the load checks counts with a COUNT query on /sparql instead.
     graph = "https://w3id.org/sahel-kg/graph/big"
     triples = "".join(f"<http://e/s{i}> <http://e/p> {i} .\n" for i in range(12000))
-    build = make_build(f"<{graph}> {{\n{triples}}}\n")  # type: ignore[operator]
+    build = make_build(f"<{graph}> {{\n{triples}}}\n")
     report = load(virtuoso_server, build)
     assert report.triples == 12000
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    assert select_remote(virtuoso_server.query_url, count).rows[0][0].value == "12000"  # type: ignore[union-attr]
+    assert cell(select_remote(virtuoso_server.query_url, count)) == "12000"
 
 
 @pytest.mark.parametrize("name", ["oxigraph_server", "virtuoso_server"])
@@ -285,12 +303,15 @@ def test_virtuoso_wrong_password_is_reported_without_it(
     assert message == (
         f"{virtuoso_server.store_url} refused PUT of graph derived with user 'dba' (HTTP 401): "
         "check --user and --password (or KG_STORE_PASSWORD). Loaded 0 of 4 graphs into "
-        f"{virtuoso_server.store_url} (none); not loaded: derived, doc/002_test, ontology, registry."
+        f"{virtuoso_server.store_url} (none); not loaded: "
+        "derived, doc/002_test, ontology, registry."
     )
 
 
 def test_virtuoso_without_credentials(virtuoso_server: Server, tiny_build: Path) -> None:
-    with pytest.raises(StoreError, match=r"refused PUT of graph derived with no credentials \(HTTP 401\)"):
+    with pytest.raises(
+        StoreError, match=r"refused PUT of graph derived with no credentials \(HTTP 401\)"
+    ):
         load_build(tiny_build, virtuoso_server.store_url)
 
 
@@ -311,7 +332,10 @@ def test_guess_query_url(store: str, query: str | None) -> None:
 
 
 def test_safe_url_hides_credentials() -> None:
-    assert safe_url("http://dba:secret@127.0.0.1:8890/sparql?x=1#f") == "http://127.0.0.1:8890/sparql?x=1"
+    assert (
+        safe_url("http://dba:secret@127.0.0.1:8890/sparql?x=1#f")
+        == "http://127.0.0.1:8890/sparql?x=1"
+    )
 
 
 def test_report_lines() -> None:
@@ -326,7 +350,10 @@ def test_report_lines() -> None:
     ("term", "text"),
     [
         (Term("iri", "https://w3id.org/sahel-kg/id/kidal"), "<https://w3id.org/sahel-kg/id/kidal>"),
-        (Term("iri", "http://fr.wikipedia.org/wiki/Abeïbara"), "<http://fr.wikipedia.org/wiki/Abeïbara>"),
+        (
+            Term("iri", "http://fr.wikipedia.org/wiki/Abeïbara"),
+            "<http://fr.wikipedia.org/wiki/Abeïbara>",
+        ),
         (Term("literal", "Kidal"), '"Kidal"'),
         (Term("literal", "Kidal", XSD + "string"), '"Kidal"'),
         (Term("literal", "Région", lang="fr"), '"Région"@fr'),

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from conftest import MakeBuild
 from rdflib.compare import isomorphic
 
 from kg.errors import BuildMissingError, KgError
@@ -38,13 +39,18 @@ def rdflib_term(node: object) -> rdflib.term.Node:
 def expected_union(build: Path) -> rdflib.Graph:
     graph = rdflib.Graph()
     for quad in open_store(build):
-        graph.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
+        graph.add(
+            (rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object))
+        )
     return graph
 
 
 def expected_quads(build: Path) -> set[tuple[rdflib.term.Node, ...]]:
     return {
-        (*(rdflib_term(t) for t in (q.subject, q.predicate, q.object)), rdflib.URIRef(q.graph_name.value))
+        (
+            *(rdflib_term(t) for t in (q.subject, q.predicate, q.object)),
+            rdflib.URIRef(q.graph_name.value),
+        )
         for q in open_store(build)
     }
 
@@ -73,9 +79,9 @@ def test_dataset_formats_keep_the_named_graphs(tiny_build: Path, fmt: str) -> No
     assert parsed_quads(data, RDFLIB_FORMATS[fmt]) == expected_quads(tiny_build)
 
 
-def test_union_has_each_triple_once(make_build: object) -> None:
+def test_union_has_each_triple_once(make_build: MakeBuild) -> None:
     triple = "<http://e/s> <http://e/p> <http://e/o> ."
-    build = make_build(f"<http://e/g1> {{ {triple} }} <http://e/g2> {{ {triple} }}")  # type: ignore[operator]
+    build = make_build(f"<http://e/g1> {{ {triple} }} <http://e/g2> {{ {triple} }}")
     assert export(build, "ntriples", None) == b"<http://e/s> <http://e/p> <http://e/o> .\n"
     assert export(build, "nquads", None) == (
         b"<http://e/s> <http://e/p> <http://e/o> <http://e/g1> .\n"
@@ -92,8 +98,8 @@ def test_turtle_uses_the_project_prefixes(tiny_build: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_export_is_deterministic(tiny_build: Path, make_build: object, fmt: str) -> None:
-    again = make_build()  # type: ignore[operator]
+def test_export_is_deterministic(tiny_build: Path, make_build: MakeBuild, fmt: str) -> None:
+    again = make_build()
     assert export(tiny_build, fmt, None) == export(again, fmt, None)
 
 

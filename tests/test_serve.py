@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import free_port
+from conftest import MakeBuild, cell, free_port
 
 from kg.endpoint import select_remote
 from kg.errors import BuildMissingError, StoreError
@@ -99,11 +99,12 @@ def test_served_endpoint_refuses_updates(served: Served, tiny_build: Path) -> No
     assert response.status_code >= 400
     put = requests.put(
         f"{served.url}/store", params={"graph": "http://e/g"}, timeout=10,
-        data=b"<http://e/s> <http://e/p> <http://e/o> .", headers={"Content-Type": "application/n-triples"},
+        data=b"<http://e/s> <http://e/p> <http://e/o> .",
+        headers={"Content-Type": "application/n-triples"},
     )  # fmt: skip
     assert put.status_code >= 400
     ask = "ASK { <http://e/s> ?p ?o }"
-    assert select_remote(f"{served.url}/query", ask).rows[0][0].value == "false"  # type: ignore[union-attr]
+    assert cell(select_remote(f"{served.url}/query", ask)) == "false"
 
 
 def test_binds_loopback_by_default(served: Served) -> None:
@@ -137,14 +138,14 @@ def _is_zombie(pid: int) -> bool:
         return True
 
 
-def test_serves_a_copy_so_a_rebuild_does_not_disturb_it(make_build: object) -> None:
-    build = make_build()  # type: ignore[operator]
+def test_serves_a_copy_so_a_rebuild_does_not_disturb_it(make_build: MakeBuild) -> None:
+    build = make_build()
     port = free_port()
     process = start(build, port)
     try:
         assert process.stdout is not None
         process.stdout.readline()
-        make_build("<http://e/g> { <http://e/s> <http://e/p> 1 . }")  # type: ignore[operator]
+        make_build("<http://e/g> { <http://e/s> <http://e/p> 1 . }")
         url = f"http://127.0.0.1:{port}/query"
         assert len(select_remote(url, QUERY).rows) == 2
     finally:
@@ -188,6 +189,15 @@ def test_server_error_line_skips_the_backtrace(tmp_path: Path) -> None:
 
     log = tmp_path / "server.log"
     log.write_text(
-        "Error: Address already in use (os error 98)\n\nStack backtrace:\n   0: main\n   7: _start\n"
+        "Error: Address already in use (os error 98)\n\n"
+        "Stack backtrace:\n   0: main\n   7: _start\n"
     )
     assert _last_line(log) == "Address already in use (os error 98)"
+
+
+def test_sigterm_stops_the_server_too(served: Served) -> None:
+    (server,) = children_of(served.process.pid)
+    served.process.send_signal(signal.SIGTERM)
+    out, err = served.process.communicate(timeout=15)
+    assert (served.process.returncode, out.strip()) == (0, "returned"), err
+    assert not Path(f"/proc/{server}").exists() or _is_zombie(server)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import TINY_GRAPHS, TINY_TRIG, MakeBuild, cell
 
 from kg.errors import BuildMissingError, QueryError, StoreError
 from kg.model import QueryResult, Term
 from kg.store import open_store, query_form, select, store_path, update, write_store
-from conftest import TINY_GRAPHS, TINY_TRIG
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ID = "https://w3id.org/sahel-kg/id/"
@@ -28,7 +28,7 @@ def tiny_quad_count() -> int:
     return sum(1 for _ in ox.parse(TINY_TRIG.encode(), format=ox.RdfFormat.TRIG))
 
 
-def test_write_store_counts_quads_and_keeps_graphs(make_build: object, tmp_path: Path) -> None:
+def test_write_store_counts_quads_and_keeps_graphs(make_build: MakeBuild, tmp_path: Path) -> None:
     trig = tmp_path / "kg.trig"
     trig.write_text(TINY_TRIG, encoding="utf-8")
     assert write_store(tmp_path, trig) == tiny_quad_count()
@@ -86,7 +86,9 @@ def test_select_rows_as_terms(tiny_build: Path) -> None:
 
 def test_select_literals_keep_language_and_escapes(tiny_build: Path) -> None:
     store = open_store(tiny_build)
-    labels = select(store, "SELECT ?l WHERE { <%sfama> ?p ?l FILTER(isLiteral(?l)) } ORDER BY ?l" % ID)
+    labels = select(
+        store, f"SELECT ?l WHERE {{ <{ID}fama> ?p ?l FILTER(isLiteral(?l)) }} ORDER BY ?l"
+    )
     assert labels.rows == (
         (Term("literal", "FAMa", lang="en"),),
         (Term("literal", "Forces armées maliennes", lang="fr"),),
@@ -160,14 +162,14 @@ def test_syntax_error_is_one_line(tiny_build: Path) -> None:
     assert "\n" not in message
 
 
-def test_update_needs_permission(make_build: object) -> None:
-    build = make_build()  # type: ignore[operator]
+def test_update_needs_permission(make_build: MakeBuild) -> None:
+    build = make_build()
     store = open_store(build, writable=True)
     insert = "INSERT DATA { GRAPH <http://e/g> { <http://e/s> <http://e/p> 1 } }"
     with pytest.raises(QueryError, match=r"refused unless allowed \(--allow-update\)"):
         update(store, insert)
     update(store, insert, allow_update=True)
-    assert select(store, "ASK { <http://e/s> <http://e/p> 1 }").rows[0][0].value == "true"  # type: ignore[union-attr]
+    assert cell(select(store, "ASK { <http://e/s> <http://e/p> 1 }")) == "true"
 
 
 def small_store(size: int) -> ox.Store:
@@ -217,7 +219,9 @@ def test_timeout_leaves_fast_queries_alone(tiny_build: Path) -> None:
 
 
 def test_query_form() -> None:
-    assert query_form("# c\nPREFIX x: <http://e/#>\nBASE <http://e/>\n  construct {}") == "CONSTRUCT"
+    assert (
+        query_form("# c\nPREFIX x: <http://e/#>\nBASE <http://e/>\n  construct {}") == "CONSTRUCT"
+    )
     assert query_form("{") == ""
 
 
