@@ -145,11 +145,15 @@ def _parse(path: Path) -> list[tuple[str, str, str, str | None]]:
     import pyoxigraph as ox
 
     if not path.is_file():
-        raise OntologyError(f"{path}: registry not found. Restore ontology/registry.ttl from the repository.")
+        raise OntologyError(
+            f"{path}: registry not found. Restore ontology/registry.ttl from the repository."
+        )
     try:
         quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     except SyntaxError as error:
-        raise OntologyError(f"{path}: not valid Turtle ({error}). Fix the file at that position.") from None
+        raise OntologyError(
+            f"{path}: not valid Turtle ({error}). Fix the file at that position."
+        ) from None
     return [
         (q.subject.value, q.predicate.value, q.object.value, getattr(q.object, "language", None))
         for q in quads
@@ -168,16 +172,24 @@ def _entity(key: str, props: dict[str, list[tuple[str, str | None]]]) -> Entity:
 
 
 def _check_references(
-    path: Path, entities: dict[str, Entity], parents: dict[str, tuple[str, ...]], jurisdiction: dict[str, str]
+    path: Path,
+    entities: dict[str, Entity],
+    parents: dict[str, tuple[str, ...]],
+    jurisdiction: dict[str, str],
 ) -> None:
     """Every sk:locatedIn and dcterms:spatial target must be a registry entity."""
     targets = [(k, p) for k, ps in parents.items() for p in ps] + list(jurisdiction.items())
     missing = sorted({f"{k} -> {t}" for k, t in targets if t not in entities})
     if missing:
-        raise OntologyError(f"{path}: unknown place or country in {', '.join(missing)}; add the entity or fix the key.")
+        raise OntologyError(
+            f"{path}: unknown place or country in {', '.join(missing)}; "
+            "add the entity or fix the key."
+        )
     untyped = sorted(k for k, e in entities.items() if not e.types)
     if untyped:
-        raise OntologyError(f"{path}: entities without an sk: type: {', '.join(untyped)}; add 'a sk:<Class>'.")
+        raise OntologyError(
+            f"{path}: entities without an sk: type: {', '.join(untyped)}; add 'a sk:<Class>'."
+        )
 
 
 def _class_hierarchy(path: Path) -> dict[str, frozenset[str]]:

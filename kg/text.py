@@ -21,14 +21,18 @@ from functools import lru_cache
 
 from kg.model import Sentence
 
-__all__ = ["fold", "sentences", "is_furniture", "ABBREVIATIONS", "NUMBER_ABBREVIATIONS"]
+__all__ = [
+    "fold", "sentences", "is_furniture", "continues_line", "ABBREVIATIONS", "NUMBER_ABBREVIATIONS",
+]  # fmt: skip
 
 # --- folding ---------------------------------------------------------------
 
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc\u0060\u00b4"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_SPACES = (
+    "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
 
 
 def _fold_char(char: str) -> str:
@@ -103,7 +107,8 @@ def sentences(text: str) -> list[Sentence]:
     a space and a capital, digit or opening quote, but not after a known
     abbreviation (``Col.``, ``Oct.``) or an initial (``U.N.``).
 
-    >>> [s.text for s in sentences("Headline\\n\\nHe said \\"no.\\" Then Dr. Guichaoua left. [3] Next.")]
+    >>> text = "Headline\\n\\nHe said \\"no.\\" Then Dr. Guichaoua left. [3] Next."
+    >>> [s.text for s in sentences(text)]
     ['Headline', 'He said "no."', 'Then Dr. Guichaoua left. [3]', 'Next.']
     """
     result: list[Sentence] = []
@@ -131,12 +136,8 @@ def _blocks(text: str) -> list[tuple[int, int]]:
         if not line.strip():
             previous_end = -2
             continue
-        first = line.lstrip()[0]
         continues = (
-            blocks
-            and previous_end == match.start() - 1  # a single newline in between
-            and first.islower()
-            and not text[blocks[-1][0] : previous_end].rstrip().endswith((".", "!", "?", ":"))
+            blocks and previous_end == match.start() - 1 and continues_line(text, previous_end)
         )
         if continues:
             blocks[-1] = (blocks[-1][0], match.end())
@@ -144,6 +145,30 @@ def _blocks(text: str) -> list[tuple[int, int]]:
             blocks.append((match.start(), match.end()))
         previous_end = match.end()
     return blocks
+
+
+WRAP_WIDTH = 60  # a line at least this long that stops mid-sentence was hard-wrapped
+
+
+def continues_line(text: str, newline: int) -> bool:
+    """Does the line after the single newline at ``newline`` continue the sentence before it?
+
+    Yes when the next line starts in lower case, or when the line before is
+    long (hard-wrapped prose) and does not end a sentence; headlines, captions
+    and list items are short or end with a mark.
+
+    >>> continues_line("a sentence broken\\nacross two lines.", 17)
+    True
+    >>> continues_line("Belligerents\\nFlag of Mali.svg Mali", 12)
+    False
+    """
+    before = text[text.rfind("\n", 0, newline) + 1 : newline].strip()
+    after = text[newline + 1 : newline + 80].lstrip(" \t")
+    if not before or not after or after[0] == "\n":
+        return False
+    if before.endswith((".", "!", "?", ":", '"', "”", "»")):
+        return False
+    return after[0].islower() or len(before) >= WRAP_WIDTH
 
 
 def _is_abbreviation(block: str, dot: int) -> bool:
@@ -209,9 +234,9 @@ def is_furniture(sentence_text: str) -> bool:
 
     >>> is_furniture("Download the France 24 app"), is_furniture("source site-28")
     (True, True)
-    >>> is_furniture("  4. \\"L'accord de paix\\". RFI (in French). 2015-06-20. Retrieved 2024-06-01.")
+    >>> is_furniture("  4. \\"L'accord\\". RFI (in French). 2015-06-20. Retrieved 2024-06-01.")
     True
-    >>> is_furniture("Follow the army's advance, analysts said, as it moved north toward Kidal and Tessalit.")
+    >>> is_furniture("Follow the army's advance, analysts said, as it moved on to Kidal and Gao.")
     False
     """
     return _FURNITURE.match(sentence_text.strip()) is not None
