@@ -68,7 +68,8 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
         return registry.is_a(key, cls)
 
     publisher = publisher_key(doc.publisher or "unknown publisher", registry.entities)[0]
-    claims, minted = claims_stage.extract_claims(doc, found.mentions, dated, is_a, publisher)
+    knowledge = claims_stage.Knowledge(is_a=is_a, lookup=registry.lookup)
+    claims, minted = claims_stage.extract_claims(doc, found.mentions, dated, knowledge, publisher)
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
     return Extraction(doc, tuple(found.mentions), tuple(entities[k] for k in sorted(entities)),
                       tuple(claims))  # fmt: skip

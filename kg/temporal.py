@@ -135,9 +135,7 @@ def place_periods(place: str, claims: Sequence[Sourced]) -> list[Period]:
 
 def opening_changes(claims: Sequence[Sourced]) -> list[Change]:
     """Gains and exact stated starts, grouped by date, merged while the controllers stay."""
-    openings = [s for s in claims
-                if s.claim.change in ("gain", "state") and s.claim.start  # type: ignore[attr-defined]
-                and not s.claim.start.approximate]  # type: ignore[attr-defined]  # fmt: skip
+    openings = [s for s in claims if opens(s.claim)]
     by_date: dict[TimeSpan, Change] = {}
     for s in sorted(openings, key=lambda s: (_key(s.claim.start), s.iri)):  # type: ignore[attr-defined]
         change = by_date.setdefault(s.claim.start, Change(s.claim.start, {}, []))  # type: ignore[attr-defined]
@@ -155,6 +153,15 @@ def opening_changes(claims: Sequence[Sourced]) -> list[Change]:
             continue
         merged.append(change)
     return merged
+
+
+def opens(claim: Claim) -> bool:
+    """A gain, or a state with a stated start ("since 2014"), opens a period; a state observed
+    at a date ("controlled it in 2015", start == end) or from a vague duration does not."""
+    c: ControlClaim = claim  # type: ignore[assignment]
+    if c.start is None or c.start.approximate:
+        return False
+    return c.change == "gain" or (c.change == "state" and c.end != c.start)
 
 
 def _same_day_or_finer(a: TimeSpan, b: TimeSpan) -> bool:

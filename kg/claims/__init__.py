@@ -16,7 +16,9 @@ mentions, dates) and return claims:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from kg.claims.attribution import attribute
 from kg.claims.casualties import casualty_claims
@@ -33,11 +35,19 @@ STAGE = "claims.v1"
 RELATIVE_DAY = re.compile(r"\b(?:the\s+next\s+day|that\s+same\s+day|the\s+same\s+day|that\s+night|the\s+following\s+day)\b")  # noqa: E501
 
 
+@dataclass(frozen=True)
+class Knowledge:
+    """What the rules may ask of the registry: types and names."""
+
+    is_a: Callable[[str, str], bool]
+    lookup: Callable[[str], str | None]
+
+
 def extract_claims(
     doc: Document,
     mentions: Sequence[Mention],
     dates: Sequence[DatedPhrase],
-    is_a: Callable[[str, str], bool],
+    knowledge: Knowledge,
     publisher: str,
 ) -> tuple[list[Claim], list[Entity]]:
     """All claims of a document, and the collective claimants minted on the way."""
@@ -47,15 +57,22 @@ def extract_claims(
     last_day: TimeSpan | None = None
     carry: str | None = None
     subjects: tuple[str, ...] = ()
+    paragraph_date: DatedPhrase | None = None
+    previous_stop = 0
+    country = main_country(mentions, knowledge.is_a)
     for sentence in sentences(doc.text):
         if is_furniture(sentence.text):
             continue
-        ctx = sentence_context(doc, sentence, mentions, dates, is_a, last_day, subjects)
+        if "\n" in doc.text[previous_stop : sentence.begin]:
+            paragraph_date = None
+        previous_stop = sentence.stop
+        ctx = sentence_context(doc, sentence, mentions, dates, knowledge.is_a, last_day, subjects)
+        ctx = replace(ctx, paragraph_date=paragraph_date, lookup=knowledge.lookup, main_country=country)
         attributions, new = attribute(ctx, publisher, carry)
         minted += new
         if attributions[0].claimant != publisher:
             carry = attributions[0].claimant
-        claims += event_claims(ctx, attributions, lambda key: is_a(key, "Event"))
+        claims += event_claims(ctx, attributions)
         claims += control_claims(ctx, attributions)
         claims += membership_claims(ctx, attributions, previous_mentions)
         claims += role_claims(ctx, attributions)
@@ -63,7 +80,14 @@ def extract_claims(
         previous_mentions = list(ctx.mentions) or previous_mentions
         subjects = first_actors(ctx) or subjects
         last_day = last_day_of(ctx) or last_day
+        paragraph_date = ctx.dates[-1] if ctx.dates else paragraph_date
     return claims, minted
+
+
+def main_country(mentions: Sequence[Mention], is_a: Callable[[str, str], bool]) -> str | None:
+    """The country a document mentions most (ties: the first mentioned)."""
+    counts = Counter(m.key for m in mentions if is_a(m.key, "Country"))
+    return max(counts, key=lambda k: counts[k]) if counts else None
 
 
 def sentence_context(
@@ -116,9 +140,9 @@ def quoted_relative_dates(sentence: Sentence, folded: str, dates: list[DatedPhra
 
 def first_actors(ctx: SentenceContext) -> tuple[str, ...]:
     """The actors named first in a sentence: what a following "They ..." refers to."""
-    from kg.claims.frames import as_actors, heads
+    from kg.claims.frames import as_actors, heads_in
 
-    agents = heads(ctx.agents(ctx.sentence.begin, ctx.sentence.stop), ctx.doc.text)
+    agents = heads_in(ctx, ctx.agents(ctx.sentence.begin, ctx.sentence.stop), ctx.doc.text)
     if not agents:
         return ()
     first = agents[:1]

@@ -30,6 +30,9 @@ class SentenceContext:
     is_a: Callable[[str, str], bool]  # registry type test: is_a(key, "Place")
     previous_date: TimeSpan | None = None  # the last day-precision date of the text so far
     previous_subjects: tuple[str, ...] = ()  # actors of the sentence before, for "They ..."
+    paragraph_date: DatedPhrase | None = None  # the last date of the paragraph so far
+    lookup: Callable[[str], str | None] = lambda name: None  # a name -> its registry key
+    main_country: str | None = None  # the country the document mentions most
 
     @property
     def begin(self) -> int:
@@ -54,7 +57,13 @@ class SentenceContext:
         return self.of_type(self.between(begin, stop), "Agent")
 
     def places(self, begin: int, stop: int) -> list[Mention]:
-        return self.of_type(self.between(begin, stop), "Place")
+        """Places named in [begin, stop), not counting demonyms ("Malian" is not a place)."""
+        return [m for m in self.of_type(self.between(begin, stop), "Place") if not self.is_demonym(m)]
+
+    def is_demonym(self, mention: Mention) -> bool:
+        """"Malian", "Russian", "French": a nationality adjective, not the state's name."""
+        text = self.folded[self.local(mention.begin) : self.local(mention.stop)]
+        return bool(_DEMONYM.search(text)) and self.is_a(mention.key, "State")
 
     def dates_between(self, begin: int, stop: int) -> list[DatedPhrase]:
         return [d for d in self.dates if d.begin >= begin and d.stop <= stop]
@@ -62,6 +71,9 @@ class SentenceContext:
     def evidence(self) -> Evidence:
         """The whole sentence as the claim's quote (an exact slice of the document)."""
         return make_evidence(self.doc, self.sentence.begin, self.sentence.stop)
+
+
+_DEMONYM = re.compile(r"(?:ian|ese|ish|ench|abe|be|ien|ine|ois|ais)s?$")
 
 
 def make_evidence(doc: Document, begin: int, stop: int) -> Evidence:
@@ -100,7 +112,7 @@ def words(*alternatives: str) -> str:
 def clause_bounds(ctx: SentenceContext, at: int) -> tuple[int, int]:
     """Document offsets of the clause around local offset ``at``.
 
-    Clauses are cut at ';', 'but', 'while', 'after', 'when', 'which', 'who' ...;
+    Clauses are cut at ';', quotes, 'but', 'while', 'after', 'when', 'which', 'that' ...;
     commas are kept, since appositions ("Mali's army, backed by ...,") are part
     of the clause.
     """
@@ -113,7 +125,8 @@ def clause_bounds(ctx: SentenceContext, at: int) -> tuple[int, int]:
 
 
 _CLAUSE_CUT = re.compile(
-    r";|\"|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b|\bbefore\b|\bwhen\b|\buntil\b|\bwhich\b|\bwho\b"
+    r";|\"|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b|\bbefore\b|\bwhen\b|\buntil\b|\bwhich\b|\bwho\b|"
+    r"\bthat\b"
 )
 SUBORDINATE = re.compile(r"(?:\bafter|\bbefore|\bwhen|\buntil|\bwhile)\s*$")
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from kg.claims.attribution import Attribution
 from kg.claims.context import SentenceContext, words
 from kg.claims.frames import (
+    heads_in,
     by_agents,
     co_agents,
     frame_date,
@@ -105,7 +106,8 @@ def bounds(frame: Frame) -> tuple[TimeSpan | None, TimeSpan | None]:
                 else point(phrase)), None  # fmt: skip
     if frame.change == "loss":
         return None, phrase.end or phrase.start
-    return phrase.start, phrase.end if not is_duration(phrase) and phrase.start != phrase.end else None
+    # A state: "since 2014" is a start; "in 2015" an observation over that span (start == end).
+    return phrase.start, phrase.end
 
 
 def frames(ctx: SentenceContext) -> Iterator[Frame]:
@@ -136,7 +138,7 @@ def taken_from(ctx: SentenceContext, match: re.Match[str], gain: Frame) -> Itera
     if not found or re.search(r"[,;.]", rest[: found.start()]):
         return
     begin = ctx.absolute(match.end() + found.end())
-    losers = [m for m in heads(ctx.agents(begin, begin + 50), ctx.doc.text)[:1]
+    losers = [m for m in heads_in(ctx, ctx.agents(begin, begin + 50), ctx.doc.text)[:1]
               if m.key not in gain.controllers]  # fmt: skip
     for loser in losers:
         yield Frame("loss", (loser.key,), gain.territory, gain.date, match.start())
@@ -162,7 +164,7 @@ def allowed_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
 
 def stronghold_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
     """"Kidal, (the) stronghold of the Tuareg rebels": held by them, as of the article."""
-    agents = heads(ctx.agents(ctx.absolute(match.end()), ctx.absolute(match.end() + 60)), ctx.doc.text)
+    agents = heads_in(ctx, ctx.agents(ctx.absolute(match.end()), ctx.absolute(match.end() + 60)), ctx.doc.text)
     place = place_before(ctx, match.start())
     gap = ctx.folded[ctx.local(place.stop) : match.start()] if place else ""
     if not agents or place is None or len(gap) > 40 or not _settlement_like(ctx, place.key):

@@ -1,10 +1,17 @@
 """Events of the ontology's types, from trigger words and their frames.
 
-A trigger ("captured", "drone strikes", "clashes broke out", "was installed
-as governor") gives the event type; the frame gives the initiating side
-(subject), the opposing side ("against X", "from X", "between X and Y"), the
-place ("in", "at", "near" a place, or the trigger's object), the date or
-date range, and the enclosing named event ("during the Kidal offensive").
+A trigger ("captured", "drone strikes", "clashes broke out", "announced")
+gives the event type; the frame gives the initiating side (subject), the
+opposing side ("against X", "from X"), the place, the date or date range, and
+the enclosing named event ("during the Kidal offensive").
+
+Where the place is looked for depends on the type: a capture's place is its
+object ("captured Anefis"); a statement's or a founding's place must follow
+the trigger ("announced from Bamako", "formed ... in Algiers"); other events
+take a place introduced by "in", "at", "near" in their clause. Nationality
+adjectives are never places, and a country only when nothing finer is named.
+A trigger that only refers back to an earlier event ("since the signing of",
+"the first spate of clashes") makes no event.
 """
 
 from __future__ import annotations
@@ -14,63 +21,79 @@ from collections.abc import Callable
 
 from kg.claims.attribution import Attribution
 from kg.claims.context import SentenceContext, clause_bounds, unique, words
-from kg.claims.frames import co_agents, frame_date, heads, is_factual, subject_agents
-from kg.model import EventClaim, Mention
+from kg.claims.frames import (
+    as_actors,
+    co_agents,
+    frame_date,
+    heads_in,
+    is_factual,
+    subject_agents,
+)
+from kg.model import DatedPhrase, EventClaim, Mention
 
 RULE = "event.{}.v1"
 
-# (event type, trigger pattern). Order matters only for the label.
 TRIGGERS: tuple[tuple[str, str], ...] = (
     ("DroneStrike", words("drone strike", "drone strikes", "drone attack", "drone attacks",
-                          "targeted by drones", "drones targeted", "by malian bayraktar tb2 drones")),
+                          "targeted by drones", "drones targeted", "tb2 drones", "by drones")),
     ("Airstrike", words("airstrike", "airstrikes", "air strike", "air strikes", "air raid",
-                        "air raids", "bombing", "bombed", "targeted by malian armed forces planes")),
+                        "air raids", "bombing", "bombed", "planes")),
     ("Clash", words("clashes broke out", "clashes resumed", "fighting broke out", "clashed",
-                    "clashes", "fighting resumed", "skirmishes", "exchanged fire")),
-    ("Battle", words("battle of", "took place between", "the battle")),
+                    "clashes", "fighting resumed", "skirmishes", "exchanged fire", "attacked",
+                    "resumed hostilities", "attack on", "attacks on")),
+    ("Battle", words("battle of", "battle for")),
     ("Offensive", words("launched an offensive", "offensive launched", "an offensive",
-                        "offensive towards", "offensive against", "the offensive")),
+                        "offensive towards", "offensive against", "launched a ground and air offensive")),
     ("Ambush", words("ambushed", "ambush", "ambushes")),
     ("Capture", words("captured", "seized control of", "seized", "took control of",
                       "taken control of", "took up positions in", "took up position in",
                       "taken over", "took over", "retook", "retaken", "recaptured",
-                      "the capture of", "capture of", "recapture of")),
+                      "capture of", "recapture of", "seizure of", "occupied", "overran")),
     ("Withdrawal", words("withdrew from", "withdrawn from", "withdrawing from", "withdrawal from",
                          "pulled out of", "pullout", "retreated from", "departure from",
-                         "withdrawal of")),
+                         "withdrawal of", "withdrew", "fled")),
     ("Evacuation", words("evacuated", "evacuation of")),
-    ("Deployment", words("were deployed", "was deployed", "deployed", "were stationed",
-                         "stationed in", "been stationed", "were flown into")),
-    ("Expulsion", words("expelled", "ordered the un peacekeepers to depart",
-                        "ordered the mission to leave", "pushed out by")),
-    ("Coup", words("coup", "coups", "coup d'etat", "seized power", "took power",
-                   "came to power", "took power in")),
-    ("AgreementSigning", words("was signed", "were signed", "signed in", "signing of",
-                               "agreement was signed", "accords were signed")),
+    ("Deployment", words("were deployed", "was deployed", "deployed to", "were flown into",
+                         "were sent to", "dispatched to")),
+    ("Expulsion", words("expelled", "chased out", "driven out", "pushed out by", "ordered the un peacekeepers to depart")),
+    ("Coup", words("coup", "coups", "coup d'etat", "seized power", "took power", "came to power",
+                   "seized the leadership", "forcibly seized")),
+    ("AgreementSigning", words("was signed", "were signed", "signed in", "signed on",
+                               "agreement was signed", "accords were signed", "signed a peace",
+                               "signed an agreement")),
     ("Ceasefire", words("agreed to a ceasefire", "ceasefire was agreed", "enacted a ceasefire",
-                        "established a ceasefire")),
-    ("Founding", words("was formed", "were formed", "formed on", "was founded", "founded in",
-                       "was created", "who created", "which they created", "was established")),
-    ("LeavingGroup", words("left the", "quit the", "withdrew from the coalition",
-                           "exits", "exited")),
+                        "established a ceasefire", "declared a ceasefire")),
+    ("Founding", words("was formed", "were formed", "formed on", "formed during", "was founded",
+                       "founded in", "was created", "who created", "which they created",
+                       "was established")),
+    ("LeavingGroup", words("left the", "quit the", "exits", "exited", "split from", "broke away from")),
     ("Appointment", words("was installed as", "installed as", "was appointed", "appointed",
                           "was named", "sworn in as")),
-    ("Statement", words("in a statement", "said in a statement", "press release",
-                        "declared war", "in a message")),
-    ("AircraftCrash", words("crashed", "crash", "shot down")),
-)
+    ("Statement", words("in a statement", "press release", "declared war", "in a message",
+                        "announced", "announces", "announcement", "communique")),
+    ("AircraftCrash", words("crashed", "plane crash", "shot down")),
+)  # fmt: skip
 COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in TRIGGERS)
-PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|around|on|of|into|towards?|from|outside)\s+$")
-AGAINST = re.compile(r"\b(?:against|on|targeting|between|from|repulsed|repelled)\b")
+LOCATIVE = re.compile(r"\b(?:in|at|near|around|outside|inside|on|into|of)\s+(?:the\s+)?(?:[a-z'-]+\s+){0,3}$")
+FROM_PLACE = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?(?:[a-z'-]+\s+){0,3}$")
+AGAINST = re.compile(r"\b(?:against|targeting|repulsed|repelled|with|from)\b")
 DURING = re.compile(r"\b(?:during|part\s+of|in\s+the\s+context\s+of|as\s+part\s+of)\b")
+BACK_REFERENCE = re.compile(
+    r"\b(?:since|spate\s+of|wake\s+of|aftermath\s+of|series\s+of\s+small|first\s+major|"
+    r"consisted\s+of\s+repelling\s+the|intent\s+to|aim\s+of|attempt\s+to)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}$"
+)
 MILITARY = ("Capture", "Withdrawal", "Clash", "Battle", "Offensive", "Ambush", "DroneStrike",
-            "Airstrike", "Deployment")  # fmt: skip
+            "Airstrike", "Deployment", "Expulsion", "Evacuation")  # fmt: skip
+OBJECT_PLACE = ("Capture", "Withdrawal", "Evacuation", "Expulsion", "Deployment")
+PLACE_AFTER_ONLY = ("Statement", "Founding", "AgreementSigning", "Appointment", "LeavingGroup",
+                    "Ceasefire")  # fmt: skip
+COUNTRY_EVENTS = ("Coup",)  # take the document's country when none is named
+STRIKES = ("DroneStrike", "Airstrike")
+CASUALTY_WORDS = re.compile(r"\b(?:killed|killing|injured|wounded|dead|victims|casualties)\b")
 
 
-def event_claims(
-    ctx: SentenceContext, attributions: list[Attribution], named_event: Callable[[str], bool]
-) -> list[EventClaim]:
-    """One claim per event trigger of the sentence (and attribution)."""
+def event_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[EventClaim]:
+    """One claim per event of the sentence (and attribution)."""
     claims: list[EventClaim] = []
     taken: list[tuple[int, int]] = []
     seen: set[tuple[str, str | None]] = set()
@@ -78,62 +101,130 @@ def event_claims(
         for match in pattern.finditer(ctx.folded):
             if any(b <= match.start() < e for b, e in taken) or not is_factual(ctx, match.start()):
                 continue
-            claim = event_frame(ctx, kind, match, attributions[0], named_event)
-            if claim is None or (kind, claim.place) in seen:
+            if BACK_REFERENCE.search(ctx.folded[max(0, match.start() - 40) : match.start()]):
                 continue
-            taken.append((match.start(), match.end()))
-            seen.add((kind, claim.place))
-            claims.extend(
-                EventClaim(**{**claim.__dict__, "claimant": a.claimant, "polarity": a.polarity})
-                for a in attributions
-            )
+            for claim in event_frames(ctx, kind, match, attributions[0]):
+                if (kind, claim.place) in seen:
+                    continue
+                taken.append((match.start(), match.end()))
+                seen.add((kind, claim.place))
+                claims.extend(
+                    EventClaim(**{**claim.__dict__, "claimant": a.claimant, "polarity": a.polarity})
+                    for a in attributions
+                )
     return claims
 
 
-def event_frame(
-    ctx: SentenceContext,
-    kind: str,
-    match: re.Match[str],
-    attribution: Attribution,
-    named_event: Callable[[str], bool],
-) -> EventClaim | None:
-    """The event of one trigger, or None when the frame has neither place nor date nor actor."""
-    place = event_place(ctx, match)
+def event_frames(ctx: SentenceContext, kind: str, match: re.Match[str], attribution: Attribution) -> list[EventClaim]:
+    """The events of one trigger: one per place when places are coordinated ("in X and Y")."""
+    named = named_event_mention(ctx, match)
+    places = event_places(ctx, kind, match, named)
     side_a = tuple(subject_agents(ctx, match.start()))
     if kind == "Capture":
         side_a += tuple(k for k in co_agents(ctx) if k not in side_a)
     side_b = opposing_side(ctx, match, side_a)
     phrase = frame_date(ctx, match.start())
-    start = phrase.start if phrase else None
-    end = phrase.end if phrase and phrase.end != phrase.start else None
-    if start is None and phrase is not None:
-        start = phrase.end
-    named = named_event_mention(ctx, match, named_event)
-    if place is None and start is None and not side_a and named is None:
-        return None
-    if kind in MILITARY and place is None and not (side_a or side_b):
-        return None
-    part_of = enclosing_event(ctx, match, named_event, exclude=named)
-    place_key = place.key if place else None
-    label = event_label(kind, ctx, place)
-    return EventClaim(
-        rule=RULE.format(kind.lower()), evidence=ctx.evidence(), claimant=attribution.claimant,
-        polarity=attribution.polarity, event_type=kind, label=label, side_a=side_a,
-        side_b=side_b, place=place_key, start=start, end=end, part_of=part_of, event_key=named,
-    )  # fmt: skip
+    start, end = span_of(phrase)
+    if not places and kind in COUNTRY_EVENTS and ctx.main_country:
+        places = [ctx.main_country]
+    if not keep(ctx, kind, places, start, side_a + side_b, named):
+        return []
+    part_of = enclosing_event(ctx, match, exclude=named)
+    return [
+        EventClaim(
+            rule=RULE.format(kind.lower()), evidence=ctx.evidence(), claimant=attribution.claimant,
+            polarity=attribution.polarity, event_type=kind, label=event_label(kind, ctx, place),
+            side_a=side_a, side_b=side_b, place=place, start=start, end=end, part_of=part_of,
+            event_key=named,
+        )  # fmt: skip
+        for place in (places or [None])
+    ]
 
 
-def event_place(ctx: SentenceContext, match: re.Match[str]) -> Mention | None:
-    """The place of the event: after a locative preposition near the trigger, in its clause."""
+def keep(ctx: SentenceContext, kind: str, places: list[str], start: object, sides: tuple[str, ...],
+         named: str | None) -> bool:  # fmt: skip
+    """Is there enough to say an event happened, rather than a word used in passing?"""
+    if named or places or start is not None:
+        return True
+    if kind in STRIKES:
+        return bool(CASUALTY_WORDS.search(ctx.folded))
+    return kind in MILITARY and bool(sides)
+
+
+def span_of(phrase: DatedPhrase | None) -> tuple[object, object]:
+    if phrase is None:
+        return None, None
+    start = phrase.start or phrase.end
+    end = phrase.end if phrase.start and phrase.end and phrase.end != phrase.start else None
+    return start, end
+
+
+def event_places(ctx: SentenceContext, kind: str, match: re.Match[str], named: str | None) -> list[str]:
+    """The place(s) of the event of one trigger, by the rules of its type."""
+    if named:
+        place = named_place(ctx, named, match)
+        if place:
+            return [place]
     begin, stop = clause_bounds(ctx, match.start())
-    places = ctx.places(begin, stop)
+    trigger_end = ctx.absolute(match.end())
+    after = [p for p in ctx.places(trigger_end, stop)]
+    if kind in OBJECT_PLACE and after:
+        first = after[0]
+        gap = ctx.folded[match.end() : ctx.local(first.begin)]
+        if len(gap) < 40 and not re.search(r"[,;]", gap):
+            return [first.key]
+    window = 45 if kind in PLACE_AFTER_ONLY else 120
+    candidates = [p for p in after if p.begin - trigger_end <= window and _introduced(ctx, p, kind)]
+    if kind not in PLACE_AFTER_ONLY:
+        candidates += [p for p in ctx.places(begin, ctx.absolute(match.start())) if _introduced(ctx, p, kind)]
+    return _finest(ctx, coordinated(ctx, candidates))
+
+
+def _introduced(ctx: SentenceContext, place: Mention, kind: str) -> bool:
+    before = ctx.folded[max(0, ctx.local(place.begin) - 30) : ctx.local(place.begin)]
+    if re.search(r"\bwith\s+$", before):
+        return False
+    return bool(LOCATIVE.search(before) or (kind in OBJECT_PLACE and FROM_PLACE.search(before)))
+
+
+def coordinated(ctx: SentenceContext, places: list[Mention]) -> list[Mention]:
+    """The first place and those coordinated with it ("in Bourem and Léré")."""
     if not places:
-        return None
-    trigger_at = ctx.absolute(match.start())
-    located = [p for p in places
-               if PLACE_PREPOSITION.search(ctx.folded[max(0, ctx.local(p.begin) - 12) : ctx.local(p.begin)])]  # fmt: skip # noqa: E501
-    pool = located or places
-    return min(pool, key=lambda p: abs(p.begin - trigger_at))
+        return []
+    ordered = sorted(places, key=lambda p: p.begin)
+    group = [ordered[0]]
+    for place in ordered[1:]:
+        gap = ctx.folded[ctx.local(group[-1].stop) : ctx.local(place.begin)].strip()
+        if gap in ("and", ",", ", and", "or"):
+            group.append(place)
+        else:
+            break
+    return group
+
+
+def _finest(ctx: SentenceContext, places: list[Mention]) -> list[str]:
+    """Drop countries and regions when a town or site of the same group is named."""
+    keys = list(unique(p.key for p in places))
+    fine = [k for k in keys if not ctx.is_a(k, "Country")]
+    return fine or keys
+
+
+def named_event_mention(ctx: SentenceContext, match: re.Match[str]) -> str | None:
+    """A registry event named at the trigger ("The battle of Kidal took place ...")."""
+    at = ctx.absolute(match.start())
+    for mention in ctx.mentions:
+        if ctx.is_a(mention.key, "Event") and mention.begin <= at < mention.stop:
+            return mention.key
+    return None
+
+
+def named_place(ctx: SentenceContext, named: str, match: re.Match[str]) -> str | None:
+    """The place in a named event's own words: "battle of Ber" -> Ber."""
+    mention = next(m for m in ctx.mentions if m.key == named and m.begin <= ctx.absolute(match.start()) < m.stop)
+    name = ctx.doc.text[mention.begin : mention.stop]
+    found = re.search(r"\b(?:of|for)\s+(.+?)(?:\s*\(\d{4}\))?$", name)
+    key = ctx.lookup(found.group(1)) if found else None
+    return key if key and ctx.is_a(key, "Place") else None
 
 
 def opposing_side(ctx: SentenceContext, match: re.Match[str], side_a: tuple[str, ...]) -> tuple[str, ...]:
@@ -144,32 +235,27 @@ def opposing_side(ctx: SentenceContext, match: re.Match[str], side_a: tuple[str,
     if not found:
         return ()
     begin = ctx.absolute(match.end() + found.end())
-    agents = heads(ctx.agents(begin, stop), ctx.doc.text)
-    return tuple(k for k in unique(m.key for m in agents) if k not in side_a)[:4]
+    agents = heads_in(ctx, ctx.agents(begin, stop), ctx.doc.text)
+    return tuple(k for k in as_actors(ctx, agents) if k not in side_a)[:4]
 
 
-def named_event_mention(ctx: SentenceContext, match: re.Match[str], named_event: Callable[[str], bool]) -> str | None:
-    """A registry event named at the trigger ("The battle of Kidal took place ...")."""
-    at = ctx.absolute(match.start())
-    for mention in ctx.mentions:
-        if named_event(mention.key) and mention.begin <= at < mention.stop + 3:
-            return mention.key
-    return None
-
-
-def enclosing_event(
-    ctx: SentenceContext, match: re.Match[str], named_event: Callable[[str], bool], exclude: str | None
-) -> str | None:
+def enclosing_event(ctx: SentenceContext, match: re.Match[str], exclude: str | None) -> str | None:
     """A named event after "during" / "part of" in the sentence: the enclosing one."""
     for found in DURING.finditer(ctx.folded):
         after = [m for m in ctx.mentions if m.begin >= ctx.absolute(found.end())
-                 and named_event(m.key) and m.key != exclude]  # fmt: skip
+                 and ctx.is_a(m.key, "Event") and m.key != exclude]  # fmt: skip
         if after:
             return after[0].key
     return None
 
 
-def event_label(kind: str, ctx: SentenceContext, place: Mention | None) -> str:
+def event_label(kind: str, ctx: SentenceContext, place: str | None) -> str:
     """A readable label: "Capture at Kidal"."""
-    words_ = re.sub(r"(?<!^)([A-Z])", r" \1", kind).lower().capitalize()
-    return f"{words_} at {ctx.doc.text[place.begin:place.stop]}" if place else words_
+    name = re.sub(r"(?<!^)([A-Z])", r" \1", kind).lower().capitalize()
+    if place is None:
+        return name
+    mention = next((m for m in ctx.mentions if m.key == place), None)
+    return f"{name} at {ctx.doc.text[mention.begin:mention.stop]}" if mention else name
+
+
+

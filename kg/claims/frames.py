@@ -9,6 +9,7 @@ the support of X"), and the date phrase that dates it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from kg.claims.context import SUBORDINATE, SentenceContext, clause_bounds, unique
 from kg.model import DatedPhrase, Mention, TimeSpan
@@ -33,12 +34,17 @@ def is_factual(ctx: SentenceContext, local_at: int) -> bool:
     return not NOT_FACTUAL.search(ctx.folded[max(0, local_at - 40) : local_at])
 
 
-def heads(mentions: list[Mention], text: str) -> list[Mention]:
-    """Drop a mention that only modifies the next one ("United Nations peacekeepers")."""
+def heads(mentions: list[Mention], text: str, is_a: Callable[[str, str], bool] | None = None) -> list[Mention]:
+    """Drop a mention that only modifies the next one ("United Nations peacekeepers");
+    but a generic head keeps its specific modifier ("AQIM jihadists" is AQIM)."""
     kept: list[Mention] = []
     for i, mention in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         if nxt and not text[mention.stop : nxt.begin].strip(" '’s"):
+            if is_a is None or not is_a(nxt.key, "CollectiveActor"):
+                continue
+        if kept and is_a is not None and is_a(mention.key, "CollectiveActor") \
+                and not text[kept[-1].stop : mention.begin].strip(" '’s"):
             continue
         kept.append(mention)
     return kept
@@ -55,14 +61,14 @@ def subject_agents(ctx: SentenceContext, local_at: int) -> list[str]:
     trigger_at = ctx.absolute(local_at)
     before = ctx.folded[:local_at]
     if RELATIVE_BEFORE.search(before):
-        earlier = heads(ctx.agents(ctx.sentence.begin, trigger_at), ctx.doc.text)
+        earlier = heads_in(ctx, ctx.agents(ctx.sentence.begin, trigger_at), ctx.doc.text)
         return _last_group(earlier, ctx) if earlier else []
-    found = heads(ctx.agents(begin, trigger_at), ctx.doc.text)
+    found = heads_in(ctx, ctx.agents(begin, trigger_at), ctx.doc.text)
     found = [m for m in found if not _after_preposition(ctx, m)]
     if found:
         return as_actors(ctx, found)
     if PRONOUN_BEFORE.search(before):
-        earlier = heads(ctx.agents(ctx.sentence.begin, trigger_at), ctx.doc.text)
+        earlier = heads_in(ctx, ctx.agents(ctx.sentence.begin, trigger_at), ctx.doc.text)
         earlier = [m for m in earlier if not _after_preposition(ctx, m)]
         if earlier:
             return [earlier[-1].key]
@@ -70,9 +76,14 @@ def subject_agents(ctx: SentenceContext, local_at: int) -> list[str]:
             return list(ctx.previous_subjects)
     gerund = re.match(r"\s*by\s+[a-z]+ing\b[^,]*,\s*", ctx.folded)
     if gerund and local_at < gerund.end():
-        after = heads(ctx.agents(ctx.absolute(gerund.end()), ctx.absolute(gerund.end() + 40)), ctx.doc.text)
+        after = heads_in(ctx, ctx.agents(ctx.absolute(gerund.end()), ctx.absolute(gerund.end() + 40)), ctx.doc.text)
         return [after[0].key] if after else []
     return []
+
+
+def heads_in(ctx: SentenceContext, mentions: list[Mention], text: str) -> list[Mention]:
+    """:func:`heads` with the sentence's type test."""
+    return heads(mentions, text, ctx.is_a)
 
 
 def as_actors(ctx: SentenceContext, mentions: list[Mention]) -> list[str]:
@@ -80,7 +91,7 @@ def as_actors(ctx: SentenceContext, mentions: list[Mention]) -> list[str]:
     Wagner; a bare nationality beside a named actor ("Russian soldiers from Wagner") is dropped."""
     keys: list[str] = []
     for mention in mentions:
-        if ctx.is_a(mention.key, "State") and _is_demonym(ctx, mention):
+        if ctx.is_demonym(mention):
             forces = NATIONAL_FORCES.get(mention.key)
             if forces and _FORCES_AFTER.match(ctx.folded[ctx.local(mention.stop) :]):
                 keys.append(forces)
@@ -89,11 +100,6 @@ def as_actors(ctx: SentenceContext, mentions: list[Mention]) -> list[str]:
                 continue
         keys.append(mention.key)
     return list(unique(keys))
-
-
-def _is_demonym(ctx: SentenceContext, mention: Mention) -> bool:
-    """"Malian", "Russian", "French": an adjective, not the state's name."""
-    return bool(re.search(r"(?:ian|ese|ish|ench|abe|ien|ine)s?$", ctx.folded[ctx.local(mention.begin) : ctx.local(mention.stop)]))
 
 
 _FORCES_AFTER = re.compile(
@@ -135,7 +141,7 @@ def by_agents(ctx: SentenceContext, local_at: int, window: int = 80) -> list[str
         return []
     begin = ctx.absolute(local_at + match.end())
     stop = ctx.absolute(min(len(ctx.folded), local_at + window))
-    agents = heads(ctx.agents(begin, stop), ctx.doc.text)
+    agents = heads_in(ctx, ctx.agents(begin, stop), ctx.doc.text)
     return _last_group(agents[:1] + agents[1:], ctx)[:4] if agents else []
 
 
@@ -144,9 +150,9 @@ def co_agents(ctx: SentenceContext) -> list[str]:
     found: list[str] = []
     for match in _CO_AGENT.finditer(ctx.folded):
         stop = ctx.absolute(min(len(ctx.folded), match.end() + 70))
-        agents = ctx.agents(ctx.absolute(match.end()), stop)
-        if agents:
-            found.append(heads(agents, ctx.doc.text)[0].key)
+        agents = heads_in(ctx, ctx.agents(ctx.absolute(match.end()), stop), ctx.doc.text)
+        actors = as_actors(ctx, agents[:2]) if agents else []
+        found += actors[:1]
     return found
 
 
@@ -179,7 +185,9 @@ def frame_date(ctx: SentenceContext, local_at: int) -> DatedPhrase | None:
     if SUBORDINATE.search(ctx.folded[: ctx.local(begin)]):
         return None  # "after the peacekeepers left": the main clause's date is not its date
     everywhere = ctx.dates
-    return everywhere[0] if len(everywhere) == 1 else None
+    if everywhere and len({(d.start, d.end) for d in everywhere}) == 1:
+        return everywhere[0]  # the sentence's one date, however often it is written
+    return ctx.paragraph_date if not everywhere else None
 
 
 def point(phrase: DatedPhrase | None) -> TimeSpan | None:

@@ -11,7 +11,7 @@ import re
 
 from kg.claims.attribution import Attribution
 from kg.claims.context import SentenceContext, unique, words
-from kg.claims.frames import frame_date, heads, is_factual, subject_agents
+from kg.claims.frames import frame_date, heads_in, is_factual, subject_agents
 from kg.model import DatedPhrase, Mention, MembershipChange, MembershipClaim, TimeSpan
 
 RULE = "membership.{}.v1"
@@ -71,7 +71,7 @@ def _list_after(ctx: SentenceContext, local_at: int, window: int = 120) -> list[
     rest = ctx.folded[local_at : local_at + window]
     cut = re.search(r"[.;:]|\b(?:which|who|that|due|because|since|in\s+(?:may|june|19|20))\b|,\s+(?!and\b)(?=[a-z]+\s)", rest)  # noqa: E501
     stop = ctx.absolute(local_at + (cut.start() if cut else len(rest)))
-    agents = heads(ctx.agents(ctx.absolute(local_at), stop), ctx.doc.text)
+    agents = heads_in(ctx, ctx.agents(ctx.absolute(local_at), stop), ctx.doc.text)
     return list(unique(m.key for m in agents))
 
 
@@ -108,7 +108,7 @@ def _members_before(ctx: SentenceContext, local_at: int, previous: list[Mention]
     if COUNT_ANTECEDENT.search(before[-40:]):
         states = [m.key for m in previous if ctx.is_a(m.key, "State")]
         return list(unique(states))
-    agents = heads(ctx.agents(ctx.sentence.begin, ctx.absolute(local_at)), ctx.doc.text)
+    agents = heads_in(ctx, ctx.agents(ctx.sentence.begin, ctx.absolute(local_at)), ctx.doc.text)
     return [agents[-1].key] if agents else []
 
 
@@ -155,7 +155,7 @@ def created_by(ctx: SentenceContext, previous: list[Mention]) -> list[tuple[str,
             members += _list_after(ctx, match.end() + _with_offset(ctx, match.end()))
             found += [(m, alliance[-1].key, "found", None) for m in unique(members)]
         elif after and ctx.is_a(after[0].key, "Alliance") and match.group(0).startswith("who"):
-            members = [m.key for m in heads(ctx.agents(ctx.sentence.begin, ctx.absolute(match.start())), ctx.doc.text)]  # noqa: E501
+            members = [m.key for m in heads_in(ctx, ctx.agents(ctx.sentence.begin, ctx.absolute(match.start())), ctx.doc.text)]  # noqa: E501
             members = _trailing_list(ctx, members, match.start())
             found += [(m, after[0].key, "found", frame_date(ctx, match.start())) for m in members]
     return found
@@ -168,7 +168,7 @@ def _with_offset(ctx: SentenceContext, local_at: int) -> int:
 
 def _trailing_list(ctx: SentenceContext, keys: list[str], local_at: int) -> list[str]:
     """The agents of the list that ends right before local offset (after 'by', 'the')."""
-    agents = heads(ctx.agents(ctx.sentence.begin, ctx.absolute(local_at)), ctx.doc.text)
+    agents = heads_in(ctx, ctx.agents(ctx.sentence.begin, ctx.absolute(local_at)), ctx.doc.text)
     if not agents:
         return []
     group = [agents[-1]]
