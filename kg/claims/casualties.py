@@ -101,7 +101,7 @@ def figures(ctx: SentenceContext) -> list[Figure]:
             found[key] = Figure(casualty, low, high, written, _head(victims), match.start("num"))
     for match in LOSSES.finditer(ctx.folded):
         found[(match.start(), "losses")] = Figure(
-            "losses", None, None, text[match.start() : match.end()], "", match.start()
+            "losses", None, None, text[match.start("num") : match.end("num")], "", match.start()
         )
     return [found[k] for k in sorted(found)]
 

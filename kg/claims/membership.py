@@ -28,6 +28,7 @@ CREATED = re.compile(
     r"\b(?:who|which|that)\s+(?:they\s+)?(?:created|formed|founded|established)\b|"
     r"\b(?:created|formed|founded|established)\s+(?:the\s+)?"
 )
+APPOSITION = re.compile(r"^\s*(?:\([^)]*\))?\s*,?\s*(?:(?:is|was|are|were|has\s+been|became|remains)\s+)?(?:also\s+)?(?:still\s+)?$")
 COUNT_ANTECEDENT = re.compile(r"\b(?:both|the\s+two|the\s+three|all\s+three)\s+(?:countries|states|groups|movements)\b")  # noqa: E501
 
 
@@ -105,11 +106,14 @@ def member_of(ctx: SentenceContext, previous: list[Mention]) -> list[tuple[str, 
 def _members_before(ctx: SentenceContext, local_at: int, previous: list[Mention]) -> list[str]:
     """The agents a "member(s) of" phrase is about."""
     before = ctx.folded[:local_at]
-    if COUNT_ANTECEDENT.search(before[-40:]):
+    if COUNT_ANTECEDENT.search(before):
         states = [m.key for m in previous if ctx.is_a(m.key, "State")]
         return list(unique(states))
     agents = heads_in(ctx, ctx.agents(ctx.sentence.begin, ctx.absolute(local_at)), ctx.doc.text)
-    return [agents[-1].key] if agents else []
+    if not agents or ctx.is_a(agents[-1].key, "NewsOutlet"):
+        return []
+    gap = ctx.folded[ctx.local(agents[-1].stop) : local_at]
+    return [agents[-1].key] if APPOSITION.match(gap) else []
 
 
 def joined_or_left(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
@@ -119,7 +123,7 @@ def joined_or_left(ctx: SentenceContext) -> list[tuple[str, str, MembershipChang
         for match in pattern.finditer(ctx.folded):
             if not is_factual(ctx, match.start()):
                 continue
-            window = ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 60))
+            window = [m for m in ctx.mentions if 0 <= m.begin - ctx.absolute(match.end()) <= 60]
             organisations = [m for m in _alliances(ctx, window) if ctx.is_a(m.key, "Alliance")]
             if not organisations:
                 continue
@@ -173,8 +177,8 @@ def _trailing_list(ctx: SentenceContext, keys: list[str], local_at: int) -> list
         return []
     group = [agents[-1]]
     for prev in reversed(agents[:-1]):
-        gap = ctx.folded[ctx.local(prev.stop) : ctx.local(group[0].begin)]
-        if re.fullmatch(r"\s*(?:,|and|and\s+allied|,\s*and)?\s*", gap):
+        gap = re.sub(r"[()]", " ", ctx.folded[ctx.local(prev.stop) : ctx.local(group[0].begin)])
+        if re.fullmatch(r"\s*(?:,|and|and\s+allied|,\s*and)?\s*", gap) or prev.key == group[0].key:
             group.insert(0, prev)
         else:
             break

@@ -33,14 +33,15 @@ ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("Spokesperson", words("spokesman", "spokeswoman", "spokesperson")),
     ("President", words("president")),
     ("Minister", words("minister")),
-    ("Leader", words("leader", "head", "chief")),
+    ("Leader", words("leader", "head", "chief", "amenukal", "amenokal", "emir")),
 )  # fmt: skip
 COMPILED = tuple((role, re.compile(pattern)) for role, pattern in ROLE_WORDS)
 # Person before role: "X, the leader of", "X is currently the governor of", "X was installed as governor".
 PERSON_THEN_ROLE = re.compile(
     r"^\s*(?:,\s*|\s+(?:is|was|has\s+been|had\s+been|became|becomes|served\s+as|serves\s+as|"
     r"(?:was\s+)?installed\s+as|(?:was\s+)?appointed(?:\s+as)?|(?:was\s+)?named(?:\s+as)?|"
-    r"(?:was\s+)?sworn\s+in\s+as)\s+)(?:currently\s+|now\s+|also\s+)?(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
+    r"(?:was\s+)?sworn\s+in\s+as|who\s+has\s+served\s+as|has\s+served\s+as)\s+)"
+    r"(?:currently\s+|now\s+|also\s+)?(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
     r"(?:[a-z'-]+\s+){0,5}?$"
 )
 # Role before person: "Malian president Assimi Goita", "junta leader and interim president, Colonel X".
@@ -53,7 +54,15 @@ DEMONYMS = {
     "malian": "mali", "mali's": "mali", "burkinabe": "burkina-faso", "nigerien": "niger",
     "french": "france", "russian": "russia", "algerian": "algeria",
 }  # fmt: skip
-NOT_A_HOLDER_BEFORE = re.compile(r"\b(?:former|ex-|then-|deputy|vice)\s*$")
+NOT_A_HOLDER_BEFORE = re.compile(r"\b(?:deputy|vice)[\s-]*$")
+# Offices of a state: held "in" the country even when the text says "the junta's leader".
+STATE_ROLES = ("InterimPresident", "JuntaLeader", "HeadOfState", "PrimeMinister", "ForeignMinister",
+               "DefenceMinister", "President", "Minister")  # fmt: skip
+# "X is the governor of Y ..., and has also been the head of Z": a second predicate of X.
+SECOND_PREDICATE = re.compile(
+    r"^\s+(?:is|was|has\s+been)\b[^.;]{0,120},?\s+and\s+(?:has\s+|had\s+)?(?:also\s+)?"
+    r"(?:been|served\s+as|is|was)\s+(?:the\s+|a\s+|an\s+)?(?:[a-z'-]+\s+){0,2}$"
+)
 
 
 def role_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[RoleClaim]:
@@ -72,7 +81,10 @@ def role_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[R
             if holder is None:
                 continue
             taken.append((match.start(), match.end()))
-            for within in within_of(ctx, match, holder) or [None]:
+            places = within_of(ctx, match, holder)
+            if role in STATE_ROLES:
+                places = state_of(ctx, match, places)
+            for within in places or [None]:
                 if (holder.key, role, within) in seen:
                     continue
                 seen.add((holder.key, role, within))
@@ -103,7 +115,24 @@ def holder_of(ctx: SentenceContext, match: re.Match[str], persons: list[Mention]
         gap = ctx.folded[ctx.local(person.stop) : ctx.local(role_begin)]
         if PERSON_THEN_ROLE.match(gap):
             return person
+    far = [p for p in persons if p.stop <= role_begin and role_begin - p.stop <= 200]
+    for person in far[-1:]:
+        gap = ctx.folded[ctx.local(person.stop) : ctx.local(role_begin)]
+        if SECOND_PREDICATE.match(gap):
+            return person
     return None
+
+
+def state_of(ctx: SentenceContext, match: re.Match[str], found: list[str]) -> list[str]:
+    """A state office is held in a state: the one named with it, else the document's country."""
+    states = [k for k in found if ctx.is_a(k, "State")]
+    if states:
+        return states[:1]
+    before = ctx.folded[max(0, match.start() - 30) : match.start()]
+    for word in re.findall(r"[a-z']+", before)[::-1][:3]:
+        if word in DEMONYMS:
+            return [DEMONYMS[word]]
+    return [ctx.main_country] if ctx.main_country else found
 
 
 def within_of(ctx: SentenceContext, match: re.Match[str], holder: Mention) -> list[str]:
