@@ -179,6 +179,9 @@ def active_frame(ctx: SentenceContext, match: re.Match[str], change: ControlChan
     place = object_place(ctx, match.end(), window=60)
     if place is None or not _settlement_like(ctx, place.key):
         return None
+    gap = ctx.folded[match.end() : ctx.local(place.begin)]
+    if re.search(r"\b(?:in|at|near|towards?|to|into|north|south|east|west)\b", gap):
+        return None  # "captured a stronghold in the north", "fled towards Abeibara"
     controllers = subject_agents(ctx, match.start())
     if not controllers:
         return None

@@ -34,6 +34,8 @@ from kg.model import DatedPhrase, EventClaim, Mention
 RULE = "event.{}.v1"
 
 TRIGGERS: tuple[tuple[str, str], ...] = (
+    ("Coup", words("coup", "coups", "coup d'etat", "seized power", "took power", "came to power",
+                   "seized the leadership", "forcibly seized")),
     ("DroneStrike", words("drone strike", "drone strikes", "drone attack", "drone attacks",
                           "targeted by drones", "drones targeted", "tb2 drones", "by drones")),
     ("Airstrike", words("airstrike", "airstrikes", "air strike", "air strikes", "air raid",
@@ -49,15 +51,13 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
                       "taken control of", "took up positions in", "took up position in",
                       "taken over", "took over", "retook", "retaken", "recaptured",
                       "capture of", "recapture of", "seizure of", "occupied", "overran")),
-    ("Withdrawal", words("withdrew from", "withdrawn from", "withdrawing from", "withdrawal from",
+    ("Withdrawal", words("abandoned", "withdrew from", "withdrawn from", "withdrawing from", "withdrawal from",
                          "pulled out of", "pullout", "retreated from", "departure from",
                          "withdrawal of", "withdrew", "fled")),
     ("Evacuation", words("evacuated", "evacuation of")),
     ("Deployment", words("were deployed", "was deployed", "deployed to", "were flown into",
                          "were sent to", "dispatched to")),
     ("Expulsion", words("expelled", "chased out", "driven out", "pushed out by", "ordered the un peacekeepers to depart")),
-    ("Coup", words("coup", "coups", "coup d'etat", "seized power", "took power", "came to power",
-                   "seized the leadership", "forcibly seized")),
     ("AgreementSigning", words("was signed", "were signed", "signed in", "signed on",
                                "agreement was signed", "accords were signed", "signed a peace",
                                "signed an agreement")),
@@ -70,7 +70,7 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
     ("Appointment", words("was installed as", "installed as", "was appointed", "appointed",
                           "was named", "sworn in as")),
     ("Statement", words("in a statement", "press release", "declared war", "in a message",
-                        "announced", "announces", "announcement", "communique")),
+                        "announced", "announces", "announcement", "communique", "said in a statement")),
     ("AircraftCrash", words("crashed", "plane crash", "shot down")),
 )  # fmt: skip
 COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in TRIGGERS)
@@ -78,6 +78,8 @@ LOCATIVE = re.compile(r"\b(?:in|at|near|around|outside|inside|on|into|of)\s+(?:t
 FROM_PLACE = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?(?:[a-z'-]+\s+){0,3}$")
 AGAINST = re.compile(r"\b(?:against|targeting|repulsed|repelled|with|from)\b")
 DURING = re.compile(r"\b(?:during|part\s+of|in\s+the\s+context\s+of|as\s+part\s+of)\b")
+ANAPHORIC_START = re.compile(r"^\s*(?:the|these|those|this|that)\s+(?:[a-z-]+\s+)?$")
+TITLE_LINE = re.compile(r"^[^.!?]{0,80}$")
 BACK_REFERENCE = re.compile(
     r"\b(?:since|spate\s+of|wake\s+of|aftermath\s+of|series\s+of\s+small|first\s+major|"
     r"consisted\s+of\s+repelling\s+the|intent\s+to|aim\s+of|attempt\s+to)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}$"
@@ -103,6 +105,10 @@ def event_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[
                 continue
             if BACK_REFERENCE.search(ctx.folded[max(0, match.start() - 40) : match.start()]):
                 continue
+            if kind in MILITARY and ANAPHORIC_START.match(ctx.folded[: match.start()]):
+                continue  # "The clashes lasted two hours": the clashes told before
+            if TITLE_LINE.match(ctx.sentence.text) and len(ctx.sentence.text.split()) <= 6:
+                continue  # a heading ("Battle of Kidal (2023)") names an event, it does not tell one
             for claim in event_frames(ctx, kind, match, attributions[0]):
                 if (kind, claim.place) in seen:
                     continue
@@ -129,7 +135,10 @@ def event_frames(ctx: SentenceContext, kind: str, match: re.Match[str], attribut
         places = [ctx.main_country]
     if not keep(ctx, kind, places, start, side_a + side_b, named):
         return []
+    if kind == "LeavingGroup" and not _leaves_organisation(ctx, match):
+        return []
     part_of = enclosing_event(ctx, match, exclude=named)
+    dates = coordinated_dates(ctx, phrase) if phrase else [(start, end)]
     return [
         EventClaim(
             rule=RULE.format(kind.lower()), evidence=ctx.evidence(), claimant=attribution.claimant,
@@ -138,12 +147,30 @@ def event_frames(ctx: SentenceContext, kind: str, match: re.Match[str], attribut
             event_key=named,
         )  # fmt: skip
         for place in (places or [None])
+        for start, end in dates
     ]
+
+
+def coordinated_dates(ctx: SentenceContext, phrase: DatedPhrase) -> list[tuple[object, object]]:
+    """"in two coups in 2020 and 2021": one event per coordinated date."""
+    spans = [span_of(phrase)]
+    for other in ctx.dates:
+        gap = ctx.doc.text[phrase.stop : other.begin] if other.begin >= phrase.stop else None
+        if gap is not None and gap.strip().lower() in ("and", ", and") and span_of(other) not in spans:
+            spans.append(span_of(other))
+    return spans
+
+
+def _leaves_organisation(ctx: SentenceContext, match: re.Match[str]) -> bool:
+    after = [m for m in ctx.mentions if 0 <= m.begin - ctx.absolute(match.end()) <= 12]
+    return bool(after) and ctx.is_a(after[0].key, "Organisation") and not ctx.is_a(after[0].key, "State")
 
 
 def keep(ctx: SentenceContext, kind: str, places: list[str], start: object, sides: tuple[str, ...],
          named: str | None) -> bool:  # fmt: skip
     """Is there enough to say an event happened, rather than a word used in passing?"""
+    if kind in ("Capture", "Withdrawal") and not places and start is None:
+        return False  # a capture or withdrawal is of a place, at a time
     if named or places or start is not None:
         return True
     if kind in STRIKES:
@@ -168,23 +195,48 @@ def event_places(ctx: SentenceContext, kind: str, match: re.Match[str], named: s
     begin, stop = clause_bounds(ctx, match.start())
     trigger_end = ctx.absolute(match.end())
     after = [p for p in ctx.places(trigger_end, stop)]
-    if kind in OBJECT_PLACE and after:
-        first = after[0]
-        gap = ctx.folded[match.end() : ctx.local(first.begin)]
-        if len(gap) < 40 and not re.search(r"[,;]", gap):
-            return [first.key]
-    window = 45 if kind in PLACE_AFTER_ONLY else 120
+    if kind in OBJECT_PLACE or kind in STRIKES:
+        direct = direct_object_place(ctx, match, after) or passive_subject_place(ctx, match, begin)
+        if direct:
+            return [direct]
+    window = 45 if kind in PLACE_AFTER_ONLY else 200
     candidates = [p for p in after if p.begin - trigger_end <= window and _introduced(ctx, p, kind)]
     if kind not in PLACE_AFTER_ONLY:
         candidates += [p for p in ctx.places(begin, ctx.absolute(match.start())) if _introduced(ctx, p, kind)]
     return _finest(ctx, coordinated(ctx, candidates))
 
 
+DIRECT_GAP = re.compile(r"^\s*(?:(?:again|also|back)\s+)?(?:(?:the|a|an|its|their)\s+)?(?:[a-z'-]+\s+){0,3}?(?:of\s+(?:the\s+)?)?$")
+PASSIVE_AFTER_PLACE = re.compile(r"^\s*(?:was|were|had\s+been|has\s+been|is)\s+(?:again\s+|also\s+)?$")
+
+
+def direct_object_place(ctx: SentenceContext, match: re.Match[str], after: list[Mention]) -> str | None:
+    """"captured Anefis", "took control of the town of Kidal", "targeted Kidal"."""
+    if not after:
+        return None
+    gap = ctx.folded[match.end() : ctx.local(after[0].begin)]
+    if DIRECT_GAP.match(gap) and not re.search(r"\b(?:in|at|near|towards?|to|into)\b", gap):
+        return after[0].key
+    return None
+
+
+def passive_subject_place(ctx: SentenceContext, match: re.Match[str], begin: int) -> str | None:
+    """"The MINUSMA camp was targeted by drones", "the city ... was captured by the MNLA"."""
+    before = ctx.places(begin, ctx.absolute(match.start()))
+    if not before:
+        return None
+    gap = ctx.folded[ctx.local(before[-1].stop) : match.start()]
+    if PASSIVE_AFTER_PLACE.match(gap) or (re.match(r"^[^.;]{0,60}\band\s+(?:was|were)\s+$", gap)):
+        return before[-1].key
+    return None
+
+
 def _introduced(ctx: SentenceContext, place: Mention, kind: str) -> bool:
     before = ctx.folded[max(0, ctx.local(place.begin) - 30) : ctx.local(place.begin)]
     if re.search(r"\bwith\s+$", before):
         return False
-    return bool(LOCATIVE.search(before) or (kind in OBJECT_PLACE and FROM_PLACE.search(before)))
+    from_ok = kind in OBJECT_PLACE or kind == "Statement"
+    return bool(LOCATIVE.search(before) or (from_ok and FROM_PLACE.search(before)))
 
 
 def coordinated(ctx: SentenceContext, places: list[Mention]) -> list[Mention]:

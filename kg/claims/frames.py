@@ -18,7 +18,8 @@ from kg.model import DatedPhrase, Mention, TimeSpan
 NOT_FACTUAL = re.compile(
     r"\b(?:attempt(?:ed|s)?|tr(?:y|ied|ying)|fail(?:ed|s)?|aim(?:ed|s)?|intent(?:ion)?|"
     r"plan(?:ned|s)?|determination|objective|would|will|could|can|not|never|barely|"
-    r"unable|order(?:ed)?|want(?:ed|s)?|sought|seek(?:s|ing)?|threaten(?:ed|s)?|to)\b"
+    r"unable|order(?:ed)?|want(?:ed|s)?|sought|seek(?:s|ing)?|threaten(?:ed|s)?|to|"
+    r"expect(?:ed|ing|s)?|fear(?:ed|ing|s)?|risk(?:ed|ing|s)?)\b"
     r"[^,;.]{0,25}$"
 )
 PRONOUN_BEFORE = re.compile(r"\b(?:it|they|he|she|we)\s+(?:had\s+|have\s+|has\s+)?$")
