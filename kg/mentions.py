@@ -969,6 +969,9 @@ def _places(reader: _Reader) -> None:
             key = reader.discover(f"{text[span[0] : span[1]]} Region", ("Region",))
             reader.add(span[0], word.end(), key, "pattern")
             reader.teach(text[span[0] : word.end()], key, "alias")
+    for match in reader.near(_NAMED, ("named",), before=40, after=80):
+        if match.group(1).split()[-1] in PLACE_NOUNS:  # "a village named Inekar"
+            _place(reader, *match.span(2), "Settlement")
     for match in reader.near(_REGION_OF, ("region",)):
         span = _place_words(reader, *match.span(1))
         if not span:

@@ -111,6 +111,7 @@ ROWS = [
     ("civilians were killed at Moura, in central Mali", [("Moura", "moura"), ("central Mali", "central-mali")]),  # noqa: E501
     ("near Tinzaouaten, a locality of the Kidal region", [("Tinzaouaten", "tinzaouaten"), ("Kidal region", "kidal-region")]),  # noqa: E501
     ("the public television ORTM announced", [("ORTM", "ortm")]),
+    ("a village named Intahaka was empty", [("Intahaka", "intahaka")]),
     ("the MINUSMA camp in Kidal was hit. The MINUSMA camp burned; the camp was empty.",
      [("MINUSMA camp in Kidal", "minusma-camp-kidal"), ("MINUSMA camp", "minusma-camp-kidal"),
       ("the camp", "minusma-camp-kidal")]),
