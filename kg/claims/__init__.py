@@ -81,7 +81,23 @@ def extract_claims(
         subjects = first_actors(ctx) or subjects
         last_day = last_day_of(ctx) or last_day
         paragraph_date = ctx.dates[-1] if ctx.dates else paragraph_date
-    return claims, minted
+    return fold_undated_repeats(claims), minted
+
+
+_DATE_FIELDS = ("start", "end", "date")
+_NOT_CONTENT = ("rule", "evidence", "claimant", "polarity", "label", "side_a", "side_b", "part_of") + _DATE_FIELDS
+
+
+def fold_undated_repeats(claims: list[Claim]) -> list[Claim]:
+    """Drop an undated claim when the same document states the same thing with a date:
+    "the army retook Kidal" beside "the army took Kidal on Tuesday" is one fact, told twice."""
+    def content(claim: Claim) -> tuple[object, ...]:
+        return (claim.kind, claim.polarity == "denied",
+                *(v for k, v in sorted(claim.__dict__.items()) if k not in _NOT_CONTENT))
+
+    dated = {content(c) for c in claims if any(getattr(c, f, None) for f in _DATE_FIELDS)}
+    return [c for c in claims
+            if any(getattr(c, f, None) for f in _DATE_FIELDS) or content(c) not in dated]
 
 
 def main_country(mentions: Sequence[Mention], is_a: Callable[[str, str], bool]) -> str | None:

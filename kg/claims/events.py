@@ -105,7 +105,8 @@ def event_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[
                 continue
             if BACK_REFERENCE.search(ctx.folded[max(0, match.start() - 40) : match.start()]):
                 continue
-            if kind in MILITARY and ANAPHORIC_START.match(ctx.folded[: match.start()]):
+            if kind in MILITARY and ANAPHORIC_START.match(ctx.folded[: match.start()]) \
+                    and not re.match(r"\s+of\b", ctx.folded[match.end() :]) and "of" not in match.group(0):
                 continue  # "The clashes lasted two hours": the clashes told before
             if TITLE_LINE.match(ctx.sentence.text) and len(ctx.sentence.text.split()) <= 6:
                 continue  # a heading ("Battle of Kidal (2023)") names an event, it does not tell one
