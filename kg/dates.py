@@ -27,6 +27,7 @@ first kind against the previous date of the text.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -324,11 +325,14 @@ def _find(text: str, anchor: date, *, standalone: bool) -> list[DatedPhrase]:
         if not word[1:].islower() and (camel := _CAMEL.search(word, 1)):  # "DateNovember"
             if (key := camel.group().lower()) in _BY_FIRST_WORD:
                 _try_rules(match.start() + camel.start(), key, ctx, found)
-    chosen: list[tuple[int, int]] = []
+    starts: list[int] = []  # the extents chosen so far, sorted and disjoint
+    stops: list[int] = []
     phrases: list[DatedPhrase] = []
     for begin, stop, inside in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest first
-        if all(stop <= b or s <= begin for b, s in chosen):
-            chosen.append((begin, stop))
+        i = bisect.bisect_right(starts, begin)
+        if (i == 0 or stops[i - 1] <= begin) and (i == len(starts) or stop <= starts[i]):
+            starts.insert(i, begin)
+            stops.insert(i, stop)
             phrases += inside
     return sorted(phrases, key=lambda d: d.begin)
 

@@ -233,6 +233,36 @@ def test_not_dates(text: str) -> None:
     assert find_dates(text, TUE) == []
 
 
+def body(name: str) -> str:
+    return (CORPUS / name).read_text(encoding="utf-8").split("---\n", 2)[2]
+
+
+def test_france24_article() -> None:
+    found = find_dates(body("002_50c56f432d7d8496.txt"), TUE)
+    assert [d.text for d in found] == [
+        "Tuesday", "November 14th", "for a decade", "Today", "for several days", "2020",
+        "since 2012", "the end of last week", "Friday", "this Tuesday, November 14, 2023",
+        "November 14, 2023", "since May 2014", "August", "between 2012 and 2014", "31 October",
+        "since the beginning of October", "the end of last week", "Tuesday", "This week",
+    ]  # fmt: skip
+
+
+def test_globe_and_mail_article() -> None:
+    found = find_dates(body("000_ca75d0cc00064998.txt"), TUE)
+    assert [row(d) for d in found] == [
+        day("Feb. 19, 2022", "2022-02-19"), day("Tuesday", "2023-11-14"),
+        month("December, 2021", "2021-12"), year("last year", "2022"), year("this year", "2023"),
+        ("for most of the past decade", "2013", "year", None, None),
+        ("for many years", "2003", "year", None, None),
+        year("2020", "2020"), year("2021", "2021"), day("Today", "2023-11-14"),
+        day("Tuesday", "2023-11-14"), ("from 2012 to 2014", "2012", "year", "2014", "year"),
+        month("last month", "2023-10"), ("over the past two weeks", "2023", "year", None, None),
+        day("Oct. 31", "2023-10-31"), ("for decades", "1933", "year", None, None),
+        year("2018", "2018"), year("this year", "2023"),
+        ("by the end of next month", None, None, "2023-12", "month"),
+    ]  # fmt: skip
+
+
 def test_whole_article_sentence() -> None:
     text = ("The junta expelled French counter-terrorism forces from Mali last year and ordered "
             "the UN peacekeepers to depart this year.")  # fmt: skip
@@ -473,6 +503,23 @@ def test_day_ranges(first: date, length: int, fmt: int, anchor: date) -> None:
     found = only(text, anchor)
     assert found.start == TimeSpan(first, first, "day")
     assert found.end == TimeSpan(first.replace(day=last_day), first.replace(day=last_day), "day")
+
+
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(2999, 12, 31)),
+       st.sampled_from(sorted(DAY_FORMATS)), st.sampled_from(["since", "until", "by"]), anchors)
+def test_since_until_by(day_: date, fmt: str, keyword: str, anchor: date) -> None:
+    text = f"{keyword} {DAY_FORMATS[fmt](day_)}"
+    found = only(text, anchor)
+    expected = TimeSpan(day_, day_, "day")
+    assert (found.start, found.end) == ((expected, None) if keyword == "since" else (None, expected))
+
+
+@given(anchors, st.integers(1, 20), st.sampled_from(["year", "month", "day"]))
+def test_ago(anchor: date, n: int, unit: str) -> None:
+    found = only(f"{n} {unit}{'s' if n > 1 else ''} ago", anchor)
+    assert found.start is not None and not found.start.approximate
+    assert found.start.precision == unit
+    assert anchor - found.start.latest >= timedelta(0)
 
 
 def check_invariants(text: str, found: list[DatedPhrase]) -> None:
