@@ -30,6 +30,12 @@ HEDGES = words(
 ACCORDING = re.compile(r"\baccording\s+to\s+")
 _PHRASE_END = re.compile(r"[,.;:)\"']|\bwhich\b|\bwho\b|\bthat\b|\band\s+other\b|$")
 _REPORTED_SUBJECT = re.compile(r"\b(?:the\s+|a\s+|several\s+|two\s+|some\s+)?((?:[a-z-]+\s+){0,3}(?:sources|officials|residents|witnesses|analysts|activists|officers|leaders|rebels|journalists|authorities|spokesm[ae]n))\b")  # noqa: E501
+COLLECTIVE_HEADS = {
+    "sources", "source", "officials", "official", "residents", "witnesses", "analysts", "activists",
+    "officers", "leaders", "rebels", "journalists", "authorities", "spokesmen", "spokesman",
+    "experts", "diplomats", "observers", "survivors", "relatives", "inhabitants", "doctors",
+    "villagers", "militants", "elders", "soldiers", "fighters", "organisations", "organizations",
+}  # fmt: skip
 DENIAL_CLAUSE = re.compile(r"\bwhich\s+(?:the\s+)?(.{2,60}?)\s+(?:denied|denies|disputed|rejected)\b")
 
 
@@ -81,9 +87,9 @@ def claimant_in(ctx: SentenceContext, begin: int, stop: int, minted: list[Entity
     if agents:
         return agents[0].key
     phrase = ctx.folded[begin:stop].strip()
-    phrase = re.sub(r"^(?:the|a|an|several|many|some)\s+", "", phrase)
-    if not phrase or len(phrase.split()) > 6 or not re.search(r"[a-z]", phrase):
-        return None
+    phrase = re.sub(r"^(?:the|a|an|several|many|some|two|three|local|other)\s+", "", phrase)
+    if not phrase or len(phrase.split()) > 6 or phrase.split()[-1] not in COLLECTIVE_HEADS:
+        return None  # "these bloggers", "the report of the NGO": not a source we can name
     original = ctx.sentence.text[begin:stop].strip()
     key = slugify(phrase)
     minted.append(Entity(key=key, label=original, types=("CollectiveActor",), discovered=True,

@@ -128,7 +128,8 @@ _CLAUSE_CUT = re.compile(
     r";|\"|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b|\bbefore\b|\bwhen\b|\buntil\b|\bwhich\b|\bwho\b|"
     r"\bthat\b"
 )
-SUBORDINATE = re.compile(r"(?:\bafter|\bbefore|\bwhen|\buntil|\bwhile)\s*$")
+SUBORDINATE = re.compile(r"(?:\bafter|\bbefore|\buntil|\bsince)\s*$")  # another time than the main clause
+SIMULTANEOUS = re.compile(r"(?:\bwhen|\bwhile|\bas)\s*$")  # the same time as the clause before
 
 
 def nearest(mentions: Sequence[Mention], offset: int) -> Mention | None:

@@ -54,6 +54,7 @@ STRONGHOLD = re.compile(r"\b(?:stronghold|bastion|fief|heartland)\s+of\s+(?:the\
 UNDER_CONTROL = re.compile(
     r"\bunder\s+(?:the\s+)?(?:(?:de\s+facto\s+|full\s+|total\s+)?control\s+of\s+|([a-z-]+(?:\s+[a-z-]+)?)\s+control\b)"
 )
+PASSED_UNDER = re.compile(r"\b(?:passed|fell|came|come|returned|went)\b[^,.;]{0,20}$")
 NOMINAL_GAIN = re.compile(r"\b(?:seizure|capture|takeover|conquest|fall)\s+of\s+")
 GAIN_PASSIVE = re.compile(
     r"\b(?:was|were|is|are|been|being)\s+(?:(?:de\s+facto\s+|subsequently\s+|briefly\s+|quickly\s+)*)"
@@ -215,6 +216,7 @@ def passive_loss_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | No
 
 def under_control_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
     """"Kidal had been under rebel control since 2014", "under the control of X"."""
+    change: ControlChange = "gain" if PASSED_UNDER.search(ctx.folded[max(0, match.start() - 30) : match.start()]) else "state"
     if match.group(1):
         key = CONTROL_ADJECTIVES.get(match.group(1)) or CONTROL_ADJECTIVES.get(
             match.group(1).split()[-1]
@@ -227,7 +229,7 @@ def under_control_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | N
     place = place_before(ctx, match.start())
     if not controllers or place is None or not _settlement_like(ctx, place.key):
         return None
-    return Frame("state", tuple(controllers), place.key, frame_date(ctx, match.start()), match.start())
+    return Frame(change, tuple(controllers), place.key, frame_date(ctx, match.start()), match.start())
 
 
 def state_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:

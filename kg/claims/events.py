@@ -74,7 +74,12 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
     ("AircraftCrash", words("crashed", "plane crash", "shot down")),
 )  # fmt: skip
 COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in TRIGGERS)
-LOCATIVE = re.compile(r"\b(?:in|at|near|around|outside|inside|on|into|of)\s+(?:the\s+)?(?:[a-z'-]+\s+){0,3}$")
+LOCATIVE = re.compile(
+    r"\b(?:in|at|near|around|outside|inside|on|into)\s+(?:and\s+around\s+)?(?:the\s+)?"
+    r"(?:(?:town|city|village|locality|region|camp|base|fort|airport|valley|area|outskirts|vicinity|"
+    r"north|south|east|west|centre|center|strategic\s+town|strategic\s+city)\s+of\s+(?:the\s+)?)?"
+    r"(?:[a-z'-]+\s+){0,2}$"
+)
 FROM_PLACE = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?(?:[a-z'-]+\s+){0,3}$")
 AGAINST = re.compile(r"\b(?:against|targeting|repulsed|repelled|with|from)\b")
 DURING = re.compile(r"\b(?:during|part\s+of|in\s+the\s+context\s+of|as\s+part\s+of)\b")
@@ -134,7 +139,8 @@ def event_frames(ctx: SentenceContext, kind: str, match: re.Match[str], attribut
     start, end = span_of(phrase)
     if not places and kind in COUNTRY_EVENTS and ctx.main_country:
         places = [ctx.main_country]
-    if not keep(ctx, kind, places, start, side_a + side_b, named):
+    nominal = bool(re.search(r"(?:ion|ure|al|ure)\s+of$|^capture\s+of|^recapture\s+of", match.group(0)))
+    if not keep(ctx, kind, places, start, side_a + side_b, named, nominal):
         return []
     if kind == "LeavingGroup" and not _leaves_organisation(ctx, match):
         return []
@@ -168,10 +174,12 @@ def _leaves_organisation(ctx: SentenceContext, match: re.Match[str]) -> bool:
 
 
 def keep(ctx: SentenceContext, kind: str, places: list[str], start: object, sides: tuple[str, ...],
-         named: str | None) -> bool:  # fmt: skip
+         named: str | None, nominal: bool = False) -> bool:  # fmt: skip
     """Is there enough to say an event happened, rather than a word used in passing?"""
     if kind in ("Capture", "Withdrawal") and not places and start is None:
         return False  # a capture or withdrawal is of a place, at a time
+    if kind in ("Capture", "Withdrawal") and not places and nominal:
+        return False  # "the withdrawal of its soldiers": a noun, no place: talk about it, not it
     if named or places or start is not None:
         return True
     if kind in STRIKES:

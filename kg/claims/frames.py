@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from kg.claims.context import SUBORDINATE, SentenceContext, clause_bounds, unique
+from kg.claims.context import SIMULTANEOUS, SUBORDINATE, SentenceContext, clause_bounds, unique
 from kg.model import DatedPhrase, Mention, TimeSpan
 
 # Words that make a verb not a plain statement of fact: intent, attempt, negation.
@@ -143,7 +143,13 @@ def by_agents(ctx: SentenceContext, local_at: int, window: int = 80) -> list[str
     begin = ctx.absolute(local_at + match.end())
     stop = ctx.absolute(min(len(ctx.folded), local_at + window))
     agents = heads_in(ctx, ctx.agents(begin, stop), ctx.doc.text)
-    return _last_group(agents[:1] + agents[1:], ctx)[:4] if agents else []
+    group = agents[:1]
+    for mention in agents[1:]:
+        gap = re.sub(r"[()]", " ", ctx.folded[ctx.local(group[-1].stop) : ctx.local(mention.begin)])
+        if not re.fullmatch(r"\s*(?:,|and|,\s*and|and\s+allied|&)?\s*(?:the\s+)?", gap):
+            break
+        group.append(mention)
+    return as_actors(ctx, group)[:4]
 
 
 def co_agents(ctx: SentenceContext) -> list[str]:
@@ -183,8 +189,15 @@ def frame_date(ctx: SentenceContext, local_at: int) -> DatedPhrase | None:
         return after[0]
     if before:
         return before[-1]
-    if SUBORDINATE.search(ctx.folded[: ctx.local(begin)]):
-        return None  # "after the peacekeepers left": the main clause's date is not its date
+    lead = ctx.folded[: ctx.local(begin)]
+    if SIMULTANEOUS.search(lead):
+        earlier = [d for d in ctx.dates if d.stop <= begin]
+        if earlier:
+            return earlier[-1]  # "The fighting began on 25 July, when a convoy was ambushed"
+    if SUBORDINATE.search(lead):
+        initial = [d for d in ctx.dates if ctx.local(d.begin) < 25 and d.stop <= begin]
+        # "In January, after the rebels seized X": the sentence's opening date frames both
+        return initial[0] if initial else None
     everywhere = ctx.dates
     if everywhere and len({(d.start, d.end) for d in everywhere}) == 1:
         return everywhere[0]  # the sentence's one date, however often it is written
