@@ -102,7 +102,8 @@ def fold_undated_repeats(claims: list[Claim]) -> list[Claim]:
 
 def main_country(mentions: Sequence[Mention], is_a: Callable[[str, str], bool]) -> str | None:
     """The country a document mentions most (ties: the first mentioned)."""
-    counts = Counter(m.key for m in mentions if is_a(m.key, "Country"))
+    counts = Counter(m.key for m in mentions if is_a(m.key, "Country")
+                     and not re.search(r"(?:ian|ese|ish|ench|abe|ien|ine)s?$", m.text.lower()))
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 
@@ -138,6 +139,8 @@ def quoted_relative_dates(sentence: Sentence, folded: str, dates: list[DatedPhra
     """"Today" inside quotation marks is the day of the statement: the date the sentence gives
     outside the quotes ("... said in a statement on Tuesday"), or unknown."""
     quoted = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', folded)]
+    if folded.count('"') % 2:  # a quotation that runs on into the next sentence
+        quoted.append((folded.rfind('"'), len(folded)))
 
     def inside(d: DatedPhrase) -> bool:
         local = d.begin - sentence.begin

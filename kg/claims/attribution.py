@@ -43,6 +43,25 @@ DENIAL_CLAUSE = re.compile(r"\bwhich\s+(?:the\s+)?(.{2,60}?)\s+(?:denied|denies|
 class Attribution:
     claimant: str  # entity key
     polarity: Polarity
+    scope: tuple[int, int] | None = None  # local span it covers; None: the whole sentence
+
+    def covers(self, local_at: int) -> bool:
+        return self.scope is None or self.scope[0] <= local_at < self.scope[1]
+
+
+def applicable(attributions: list[Attribution], local_at: int) -> list[Attribution]:
+    """The attributions that speak of the words at local offset ``local_at``."""
+    return [a for a in attributions if a.covers(local_at)]
+
+
+def denial_scope(ctx: SentenceContext, which_at: int) -> tuple[int, int]:
+    """What "..., which the army denied" denies: the clause before "which" (through an
+    "according to" aside, to the assertion it qualifies)."""
+    head = ctx.folded[:which_at].rstrip(" ,")
+    start = head.rfind(",") + 1
+    while start > 0 and ACCORDING.match(ctx.folded[start:].lstrip()):
+        start = head.rfind(",", 0, start - 1) + 1
+    return start, which_at
 
 
 def attribute(ctx: SentenceContext, publisher: str, carry: str | None) -> tuple[list[Attribution], list[Entity]]:
@@ -66,7 +85,7 @@ def attribute(ctx: SentenceContext, publisher: str, carry: str | None) -> tuple[
     if denial:
         denier = claimant_in(ctx, denial.start(1), denial.end(1), minted)
         if denier:
-            result.append(Attribution(denier, "denied"))
+            result.append(Attribution(denier, "denied", denial_scope(ctx, denial.start())))
     elif main and re.search(DENYING, ctx.folded) and not match:
         result[0] = Attribution(main, "denied")
     return result, minted

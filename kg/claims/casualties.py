@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.claims.attribution import Attribution
+from kg.claims.attribution import Attribution, applicable
 from kg.claims.context import SentenceContext
 from kg.claims.frames import frame_date, point
 from kg.model import CasualtyClaim, CasualtyKind
@@ -71,7 +71,7 @@ def casualty_claims(ctx: SentenceContext, attributions: list[Attribution]) -> li
               if not ctx.is_a(m.key, "Country")]  # fmt: skip
     for figure in figures(ctx):
         phrase = frame_date(ctx, figure.local_at)
-        for a in attributions:
+        for a in applicable(attributions, figure.local_at):
             claims.append(CasualtyClaim(
                 rule=RULE.format(figure.casualty), evidence=ctx.evidence(), claimant=a.claimant,
                 polarity=a.polarity, casualty=figure.casualty, count_min=figure.count_min,

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.claims.attribution import Attribution
+from kg.claims.attribution import Attribution, applicable
 from kg.claims.context import SentenceContext, words
 from kg.claims.frames import (
     heads_in,
@@ -87,7 +87,7 @@ def control_claims(ctx: SentenceContext, attributions: list[Attribution]) -> lis
             if (controller, frame.territory, frame.change) in seen or controller == frame.territory:
                 continue
             seen.add((controller, frame.territory, frame.change))
-            for attribution in attributions:
+            for attribution in applicable(attributions, frame.local_at):
                 claims.append(ControlClaim(
                     rule=RULE.format(frame.change), evidence=ctx.evidence(),
                     claimant=attribution.claimant, polarity=attribution.polarity,

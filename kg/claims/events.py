@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from kg.claims.attribution import Attribution
+from kg.claims.attribution import Attribution, applicable
 from kg.claims.context import SentenceContext, clause_bounds, unique, words
 from kg.claims.frames import (
     as_actors,
@@ -92,6 +92,7 @@ BACK_REFERENCE = re.compile(
 MILITARY = ("Capture", "Withdrawal", "Clash", "Battle", "Offensive", "Ambush", "DroneStrike",
             "Airstrike", "Deployment", "Expulsion", "Evacuation")  # fmt: skip
 OBJECT_PLACE = ("Capture", "Withdrawal", "Evacuation", "Expulsion", "Deployment")
+DIRECT_TOO = ("Clash", "Battle", "Ambush")  # "attacked the town of Ber", "battle of Kidal"
 PLACE_AFTER_ONLY = ("Statement", "Founding", "AgreementSigning", "Appointment", "LeavingGroup",
                     "Ceasefire")  # fmt: skip
 COUNTRY_EVENTS = ("Coup",)  # take the document's country when none is named
@@ -122,7 +123,7 @@ def event_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[
                 seen.add((kind, claim.place))
                 claims.extend(
                     EventClaim(**{**claim.__dict__, "claimant": a.claimant, "polarity": a.polarity})
-                    for a in attributions
+                    for a in applicable(attributions, match.start())
                 )
     return claims
 
@@ -137,8 +138,9 @@ def event_frames(ctx: SentenceContext, kind: str, match: re.Match[str], attribut
     side_b = opposing_side(ctx, match, side_a)
     phrase = frame_date(ctx, match.start())
     start, end = span_of(phrase)
-    if not places and kind in COUNTRY_EVENTS and ctx.main_country:
-        places = [ctx.main_country]
+    if not places and kind in COUNTRY_EVENTS:
+        named_here = [m.key for m in ctx.places(ctx.sentence.begin, ctx.sentence.stop) if ctx.is_a(m.key, "Country")]
+        places = named_here[:1] or ([ctx.main_country] if ctx.main_country else [])
     nominal = bool(re.search(r"(?:ion|ure|al|ure)\s+of$|^capture\s+of|^recapture\s+of", match.group(0)))
     if not keep(ctx, kind, places, start, side_a + side_b, named, nominal):
         return []
@@ -204,7 +206,7 @@ def event_places(ctx: SentenceContext, kind: str, match: re.Match[str], named: s
     begin, stop = clause_bounds(ctx, match.start())
     trigger_end = ctx.absolute(match.end())
     after = [p for p in ctx.places(trigger_end, stop)]
-    if kind in OBJECT_PLACE or kind in STRIKES:
+    if kind in OBJECT_PLACE or kind in STRIKES or kind in DIRECT_TOO:
         direct = direct_object_place(ctx, match, after) or passive_subject_place(ctx, match, begin)
         if direct:
             return [direct]
@@ -216,7 +218,10 @@ def event_places(ctx: SentenceContext, kind: str, match: re.Match[str], named: s
 
 
 DIRECT_GAP = re.compile(r"^\s*(?:(?:again|also|back)\s+)?(?:(?:the|a|an|its|their)\s+)?(?:[a-z'-]+\s+){0,3}?(?:of\s+(?:the\s+)?)?$")
-PASSIVE_AFTER_PLACE = re.compile(r"^\s*(?:was|were|had\s+been|has\s+been|is)\s+(?:again\s+|also\s+)?$")
+PASSIVE_AFTER_PLACE = re.compile(
+    r"^\s*(?:was|were|had\s+been|has\s+been|is)\s+(?:again\s+|also\s+)?"
+    r"(?:targeted\s+by\s+(?:[a-z0-9'-]+\s+){0,4})?$"
+)
 
 
 def direct_object_place(ctx: SentenceContext, match: re.Match[str], after: list[Mention]) -> str | None:
@@ -245,7 +250,8 @@ def _introduced(ctx: SentenceContext, place: Mention, kind: str) -> bool:
     if re.search(r"\bwith\s+$", before):
         return False
     from_ok = kind in OBJECT_PLACE or kind == "Statement"
-    return bool(LOCATIVE.search(before) or (from_ok and FROM_PLACE.search(before)))
+    of_ok = kind in PLACE_AFTER_ONLY and re.search(r"\b(?:governor|mayor|prefect)\s+of\s+(?:the\s+)?$", before)
+    return bool(LOCATIVE.search(before) or (from_ok and FROM_PLACE.search(before)) or of_ok)
 
 
 def coordinated(ctx: SentenceContext, places: list[Mention]) -> list[Mention]:

@@ -128,10 +128,18 @@ _PREPOSITIONS = re.compile(
 )
 
 
+_PEOPLE_FROM = re.compile(
+    r"\b(?:soldiers|troops|fighters|mercenaries|members|elements|forces|rebels|men|combatants|"
+    r"militants|units?|commandos)\s+(?:from|of)\s+(?:the\s+)?$"
+)
+
+
 def _after_preposition(ctx: SentenceContext, mention: Mention) -> bool:
-    """True for an agent inside a prepositional phrase ("backed by Russian troops")."""
+    """True for an agent inside a prepositional phrase ("backed by Russian troops"), but not
+    for the group people belong to ("soldiers from the Wagner Group" are Wagner)."""
     local = ctx.local(mention.begin)
-    return bool(_PREPOSITIONS.search(ctx.folded[max(0, local - 30) : local]))
+    before = ctx.folded[max(0, local - 30) : local]
+    return bool(_PREPOSITIONS.search(before)) and not _PEOPLE_FROM.search(before)
 
 
 def by_agents(ctx: SentenceContext, local_at: int, window: int = 80) -> list[str]:

@@ -44,7 +44,7 @@ def membership_claims(ctx: SentenceContext, attributions: list[Attribution], pre
         if member == organisation:
             continue
         start, end = membership_bounds(change, phrase)
-        for a in attributions:
+        for a in attributions:  # memberships are not what denials here deny
             claims.append(MembershipClaim(
                 rule=RULE.format(change), evidence=ctx.evidence(), claimant=a.claimant,
                 polarity=a.polarity, member=member, organisation=organisation, change=change,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kg.claims.attribution import Attribution
+from kg.claims.attribution import Attribution, applicable
 from kg.claims.context import SentenceContext, words
 from kg.claims.frames import frame_date
 from kg.model import Mention, RoleClaim
@@ -91,7 +91,7 @@ def role_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[R
                 phrase = frame_date(ctx, match.start())
                 start = phrase.start if phrase else None
                 end = phrase.end if phrase and phrase.end != phrase.start else None
-                for a in attributions:
+                for a in applicable(attributions, match.start()):
                     claims.append(RoleClaim(
                         rule=RULE.format(role.lower()), evidence=ctx.evidence(), claimant=a.claimant,
                         polarity=a.polarity, holder=holder.key, role=role, within=within,
@@ -129,7 +129,7 @@ def state_of(ctx: SentenceContext, match: re.Match[str], found: list[str]) -> li
     if states:
         return states[:1]
     before = ctx.folded[max(0, match.start() - 30) : match.start()]
-    for word in re.findall(r"[a-z']+", before)[::-1][:3]:
+    for word in re.findall(r"[a-z']+", before)[::-1][:5]:
         if word in DEMONYMS:
             return [DEMONYMS[word]]
     return [ctx.main_country] if ctx.main_country else found
