@@ -68,13 +68,27 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
         return registry.is_a(key, cls)
 
     publisher = publisher_key(doc.publisher or "unknown publisher", registry.entities)[0]
-    knowledge = claims_stage.Knowledge(is_a=is_a, lookup=registry.lookup)
+    knowledge = claims_stage.Knowledge(
+        is_a=is_a, lookup=registry.lookup, country_of=registry.jurisdiction.get,
+        forces_of=lambda country: armed_forces(registry).get(country),
+    )  # fmt: skip
     claims, minted = claims_stage.extract_claims(doc, found.mentions, dated, knowledge, publisher)
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
     return Extraction(doc, tuple(found.mentions), tuple(entities[k] for k in sorted(entities)),
                       tuple(claims))  # fmt: skip
 
 
+def armed_forces(registry: Registry) -> dict[str, str]:
+    """Country -> its national armed forces, from the registry's dcterms:spatial links."""
+    cached = _FORCES.get(id(registry))
+    if cached is None:
+        cached = {country: key for key, country in sorted(registry.jurisdiction.items())
+                  if registry.is_a(key, "NationalArmedForces")}  # fmt: skip
+        _FORCES[id(registry)] = cached
+    return cached
+
+
+_FORCES: dict[int, dict[str, str]] = {}
 _WORKER_REGISTRY: Registry | None = None
 
 

@@ -41,6 +41,8 @@ class Knowledge:
 
     is_a: Callable[[str, str], bool]
     lookup: Callable[[str], str | None]
+    country_of: Callable[[str], str | None] = lambda key: None  # a national body's country
+    forces_of: Callable[[str], str | None] = lambda key: None  # a country's armed forces
 
 
 def extract_claims(
@@ -67,7 +69,8 @@ def extract_claims(
             paragraph_date = None
         previous_stop = sentence.stop
         ctx = sentence_context(doc, sentence, mentions, dates, knowledge.is_a, last_day, subjects)
-        ctx = replace(ctx, paragraph_date=paragraph_date, lookup=knowledge.lookup, main_country=country)
+        ctx = replace(ctx, paragraph_date=paragraph_date, lookup=knowledge.lookup, main_country=country,
+                      country_of=knowledge.country_of, forces_of=knowledge.forces_of)
         attributions, new = attribute(ctx, publisher, carry)
         minted += new
         if attributions[0].claimant != publisher:

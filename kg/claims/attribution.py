@@ -36,7 +36,7 @@ COLLECTIVE_HEADS = {
     "experts", "diplomats", "observers", "survivors", "relatives", "inhabitants", "doctors",
     "villagers", "militants", "elders", "soldiers", "fighters", "organisations", "organizations",
 }  # fmt: skip
-DENIAL_CLAUSE = re.compile(r"\bwhich\s+(?:the\s+)?(.{2,60}?)\s+(?:denied|denies|disputed|rejected)\b")
+DENIAL_CLAUSE = re.compile(r"\bwhich\s+(.{2,60}?)\s+(?:has\s+|have\s+|had\s+)?(?:always\s+|since\s+|firmly\s+|categorically\s+)?(?:denied|denies|disputed|rejected)\b")
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,13 @@ def denial_scope(ctx: SentenceContext, which_at: int) -> tuple[int, int]:
     "according to" aside, to the assertion it qualifies)."""
     head = ctx.folded[:which_at].rstrip(" ,")
     start = head.rfind(",") + 1
-    while start > 0 and ACCORDING.match(ctx.folded[start:].lstrip()):
+    while start > 0 and NO_SUBJECT.match(ctx.folded[start:which_at].lstrip()):
         start = head.rfind(",", 0, start - 1) + 1
     return start, which_at
+
+
+# A comma segment that cannot stand alone: an aside, or a predicate whose subject came before.
+NO_SUBJECT = re.compile(r"(?:according\s+to|including|were|was|had|have|has|is|are|been)\b")
 
 
 def attribute(ctx: SentenceContext, publisher: str, carry: str | None) -> tuple[list[Attribution], list[Entity]]:

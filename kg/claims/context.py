@@ -33,6 +33,8 @@ class SentenceContext:
     paragraph_date: DatedPhrase | None = None  # the last date of the paragraph so far
     lookup: Callable[[str], str | None] = lambda name: None  # a name -> its registry key
     main_country: str | None = None  # the country the document mentions most
+    country_of: Callable[[str], str | None] = lambda key: None  # a national body's country
+    forces_of: Callable[[str], str | None] = lambda key: None  # a country's armed forces
 
     @property
     def begin(self) -> int:

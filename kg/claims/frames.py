@@ -93,7 +93,7 @@ def as_actors(ctx: SentenceContext, mentions: list[Mention]) -> list[str]:
     keys: list[str] = []
     for mention in mentions:
         if ctx.is_demonym(mention):
-            forces = NATIONAL_FORCES.get(mention.key)
+            forces = ctx.forces_of(mention.key)
             if forces and _FORCES_AFTER.match(ctx.folded[ctx.local(mention.stop) :]):
                 keys.append(forces)
                 continue
@@ -106,8 +106,6 @@ def as_actors(ctx: SentenceContext, mentions: list[Mention]) -> list[str]:
 _FORCES_AFTER = re.compile(
     r"(?:\s+and\s+[\w'-]+(?:\s+[\w'-]+)?)?\s+(?:armed\s+)?(?:forces|troops|soldiers|army|military)\b"
 )
-# The national armed forces of a state named by its demonym ("Malian and Wagner forces").
-NATIONAL_FORCES = {"mali": "fama", "france": "french-armed-forces"}
 
 
 def _last_group(mentions: list[Mention], ctx: SentenceContext) -> list[str]:

@@ -125,7 +125,9 @@ def holder_of(ctx: SentenceContext, match: re.Match[str], persons: list[Mention]
 
 def state_of(ctx: SentenceContext, match: re.Match[str], found: list[str]) -> list[str]:
     """A state office is held in a state: the one named with it, else the document's country."""
-    states = [k for k in found if ctx.is_a(k, "State")]
+    inside = [m.key for m in ctx.between(ctx.absolute(match.start()), ctx.absolute(match.end()))]
+    found = found + inside
+    states = [k for k in found if ctx.is_a(k, "State")] + [c for k in found if (c := ctx.country_of(k))]
     if states:
         return states[:1]
     before = ctx.folded[max(0, match.start() - 30) : match.start()]
