@@ -60,16 +60,18 @@ def extract_claims(
     carry: str | None = None
     subjects: tuple[str, ...] = ()
     paragraph_date: DatedPhrase | None = None
+    paragraph_place: str | None = None
     previous_stop = 0
     country = main_country(mentions, knowledge.is_a)
     for sentence in sentences(doc.text):
         if is_furniture(sentence.text):
             continue
         if "\n" in doc.text[previous_stop : sentence.begin]:
-            paragraph_date = None
+            paragraph_date, paragraph_place = None, None
         previous_stop = sentence.stop
         ctx = sentence_context(doc, sentence, mentions, dates, knowledge.is_a, last_day, subjects)
-        ctx = replace(ctx, paragraph_date=paragraph_date, lookup=knowledge.lookup, main_country=country,
+        ctx = replace(ctx, paragraph_date=paragraph_date, paragraph_place=paragraph_place,
+                      lookup=knowledge.lookup, main_country=country,
                       country_of=knowledge.country_of, forces_of=knowledge.forces_of)
         attributions, new = attribute(ctx, publisher, carry)
         minted += new
@@ -83,7 +85,10 @@ def extract_claims(
         previous_mentions = list(ctx.mentions) or previous_mentions
         subjects = first_actors(ctx) or subjects
         last_day = last_day_of(ctx) or last_day
-        paragraph_date = ctx.dates[-1] if ctx.dates else paragraph_date
+        points = [d for d in ctx.dates if d.start is not None and d.end is not None]
+        paragraph_date = points[-1] if points else paragraph_date  # "since 2015" dates nothing after
+        towns = [m.key for m in ctx.mentions if knowledge.is_a(m.key, "Settlement") or knowledge.is_a(m.key, "Site")]
+        paragraph_place = towns[-1] if towns else paragraph_place
     return fold_undated_repeats(claims), minted
 
 

@@ -31,6 +31,7 @@ class SentenceContext:
     previous_date: TimeSpan | None = None  # the last day-precision date of the text so far
     previous_subjects: tuple[str, ...] = ()  # actors of the sentence before, for "They ..."
     paragraph_date: DatedPhrase | None = None  # the last date of the paragraph so far
+    paragraph_place: str | None = None  # the last town or site the paragraph named before
     lookup: Callable[[str], str | None] = lambda name: None  # a name -> its registry key
     main_country: str | None = None  # the country the document mentions most
     country_of: Callable[[str], str | None] = lambda key: None  # a national body's country
@@ -128,7 +129,7 @@ def clause_bounds(ctx: SentenceContext, at: int) -> tuple[int, int]:
 
 _CLAUSE_CUT = re.compile(
     r";|\"|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b|\bbefore\b|\bwhen\b|\buntil\b|\bwhich\b|\bwho\b|"
-    r"\bthat\b"
+    r"\bthat\b|\bwhere\b"
 )
 SUBORDINATE = re.compile(r"(?:\bafter|\bbefore|\buntil|\bsince)\s*$")  # another time than the main clause
 SIMULTANEOUS = re.compile(r"(?:\bwhen|\bwhile|\bas)\s*$")  # the same time as the clause before

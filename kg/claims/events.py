@@ -86,7 +86,7 @@ DURING = re.compile(r"\b(?:during|part\s+of|in\s+the\s+context\s+of|as\s+part\s+
 ANAPHORIC_START = re.compile(r"^\s*(?:the|these|those|this|that)\s+(?:[a-z-]+\s+)?$")
 TITLE_LINE = re.compile(r"^[^.!?]{0,80}$")
 BACK_REFERENCE = re.compile(
-    r"\b(?:since|spate\s+of|wake\s+of|aftermath\s+of|series\s+of\s+small|first\s+major|"
+    r"\b(?:since\s+the|spate\s+of|wake\s+of|aftermath\s+of|series\s+of\s+small|first\s+major|"
     r"consisted\s+of\s+repelling\s+the|intent\s+to|aim\s+of|attempt\s+to)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}$"
 )
 MILITARY = ("Capture", "Withdrawal", "Clash", "Battle", "Offensive", "Ambush", "DroneStrike",
@@ -190,7 +190,8 @@ def keep(ctx: SentenceContext, kind: str, places: list[str], start: object, side
 
 
 def span_of(phrase: DatedPhrase | None) -> tuple[object, object]:
-    if phrase is None:
+    """An event's start and end; a vague phrase ("over the past two weeks") dates nothing."""
+    if phrase is None or any(t is not None and t.approximate for t in (phrase.start, phrase.end)):
         return None, None
     start = phrase.start or phrase.end
     end = phrase.end if phrase.start and phrase.end and phrase.end != phrase.start else None
@@ -214,7 +215,26 @@ def event_places(ctx: SentenceContext, kind: str, match: re.Match[str], named: s
     candidates = [p for p in after if p.begin - trigger_end <= window and _introduced(ctx, p, kind)]
     if kind not in PLACE_AFTER_ONLY:
         candidates += [p for p in ctx.places(begin, ctx.absolute(match.start())) if _introduced(ctx, p, kind)]
-    return _finest(ctx, coordinated(ctx, candidates))
+    found = _finest(ctx, coordinated(ctx, candidates))
+    if not found and re.search(r"\bwhere\s*$", ctx.folded[: ctx.local(begin)]):
+        before = ctx.places(ctx.sentence.begin, begin)
+        found = [before[-1].key] if before else []  # "the town of Gao, ... where soldiers were deployed"
+    if not found and kind in OBJECT_PLACE:
+        found = [k for k in [earlier_place(ctx, match) or ctx.paragraph_place] if k]
+    return found
+
+
+def earlier_place(ctx: SentenceContext, match: re.Match[str]) -> str | None:
+    """The place told earlier in the sentence ("evacuated the camp in Kidal ..., and the CSP-PSD
+    seized control"): the first of an "X in Y" pair."""
+    before = [p for p in ctx.places(ctx.sentence.begin, ctx.absolute(match.start()))
+              if any(ctx.is_a(p.key, c) for c in ("Settlement", "Site", "Area"))]  # fmt: skip
+    if not before:
+        return None
+    last = before[-1]
+    if len(before) > 1 and re.fullmatch(r"\s*in\s+", ctx.folded[ctx.local(before[-2].stop) : ctx.local(last.begin)]):
+        return before[-2].key
+    return last.key
 
 
 DIRECT_GAP = re.compile(r"^\s*(?:(?:again|also|back)\s+)?(?:(?:the|a|an|its|their)\s+)?(?:[a-z'-]+\s+){0,3}?(?:of\s+(?:the\s+)?)?$")
@@ -229,7 +249,10 @@ def direct_object_place(ctx: SentenceContext, match: re.Match[str], after: list[
     if not after:
         return None
     gap = ctx.folded[match.end() : ctx.local(after[0].begin)]
-    if DIRECT_GAP.match(gap) and not re.search(r"\b(?:in|at|near|towards?|to|into)\b", gap):
+    if DIRECT_GAP.match(gap.replace("#", " ")) and not re.search(r"\b(?:in|at|near|towards?|to|into)\b", gap):
+        if len(after) > 1 and re.fullmatch(r"\s*(?:town|city|village|locality|camp|base)\s+of\s+",
+                                           ctx.folded[ctx.local(after[0].stop) : ctx.local(after[1].begin)]):
+            return after[1].key  # "the northern Mali town of Tessalit"
         return after[0].key
     return None
 
@@ -249,6 +272,8 @@ def _introduced(ctx: SentenceContext, place: Mention, kind: str) -> bool:
     before = ctx.folded[max(0, ctx.local(place.begin) - 30) : ctx.local(place.begin)]
     if re.search(r"\bwith\s+$", before):
         return False
+    if kind == "Offensive" and re.search(r"\b(?:towards?|against|on)\s+(?:the\s+)?(?:[a-z'-]+\s+){0,2}$", before):
+        return True  # an offensive's place is its objective
     from_ok = kind in OBJECT_PLACE or kind == "Statement"
     of_ok = kind in PLACE_AFTER_ONLY and re.search(r"\b(?:governor|mayor|prefect)\s+of\s+(?:the\s+)?$", before)
     return bool(LOCATIVE.search(before) or (from_ok and FROM_PLACE.search(before)) or of_ok)
