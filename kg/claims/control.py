@@ -178,11 +178,13 @@ def active_frame(ctx: SentenceContext, match: re.Match[str], change: ControlChan
     if not is_factual(ctx, match.start()) or _is_passive(ctx, match.start()):
         return None
     place = object_place(ctx, match.end(), window=60)
+    gap = ctx.folded[match.end() : ctx.local(place.begin)] if place else ""
+    if place is not None and re.search(r"\b(?:in|at|near|towards?|to|into|north|south|east|west)\b", gap):
+        place = None  # "captured a stronghold in the north", "fled towards Abeibara"
+    if place is None and INTRANSITIVE.match(ctx.folded[match.end() :]):
+        place = _told_place(ctx, match.start())  # "the fighters withdrew.", "seized control not long after"
     if place is None or not _settlement_like(ctx, place.key):
         return None
-    gap = ctx.folded[match.end() : ctx.local(place.begin)]
-    if re.search(r"\b(?:in|at|near|towards?|to|into|north|south|east|west)\b", gap):
-        return None  # "captured a stronghold in the north", "fled towards Abeibara"
     controllers = subject_agents(ctx, match.start())
     if not controllers:
         return None
@@ -256,6 +258,23 @@ def _other_point(ctx: SentenceContext, duration: DatedPhrase) -> TimeSpan | None
         return duration.end
     others = [d for d in ctx.dates if d is not duration and d.start and d.start == d.end]
     return others[0].start if others else duration.end
+
+
+INTRANSITIVE = re.compile(r"\s*(?:[.,;]|$|\b(?:not\s+long|soon|shortly|quickly|north|south|east|west|towards?|"
+                          r"after|before|when|on|in\s+(?:january|february|march|april|may|june|july|august|"
+                          r"september|october|november|december|\d)))")
+
+
+def _told_place(ctx: SentenceContext, local_at: int) -> Mention | None:
+    """The town or site told earlier in the sentence, else in the paragraph."""
+    before = [m for m in ctx.places(ctx.sentence.begin, ctx.absolute(local_at)) if _settlement_like(ctx, m.key)]
+    if len(before) > 1 and re.fullmatch(r"\s*in\s+", ctx.folded[ctx.local(before[-2].stop) : ctx.local(before[-1].begin)]):
+        return before[-2]  # "the camp in Kidal": the camp
+    if before:
+        return before[-1]
+    if ctx.paragraph_place:
+        return Mention(ctx.sentence.begin, ctx.sentence.begin, "", ctx.paragraph_place, "paragraph")
+    return None
 
 
 def _is_passive(ctx: SentenceContext, local_at: int) -> bool:

@@ -23,6 +23,7 @@ from kg.claims.attribution import Attribution, applicable
 from kg.claims.context import SentenceContext, clause_bounds, unique, words
 from kg.claims.frames import (
     as_actors,
+    by_agents,
     co_agents,
     frame_date,
     heads_in,
@@ -42,7 +43,7 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
                         "air raids", "bombing", "bombed", "planes")),
     ("Clash", words("clashes broke out", "clashes resumed", "fighting broke out", "clashed",
                     "clashes", "fighting resumed", "skirmishes", "exchanged fire", "attacked",
-                    "resumed hostilities", "attack on", "attacks on")),
+                    "resumed hostilities", "attack on", "attacks on", "repelled", "repulsed")),
     ("Battle", words("battle of", "battle for")),
     ("Offensive", words("launched an offensive", "offensive launched", "an offensive",
                         "offensive towards", "offensive against", "launched a ground and air offensive")),
@@ -83,10 +84,10 @@ LOCATIVE = re.compile(
 FROM_PLACE = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?(?:[a-z'-]+\s+){0,3}$")
 AGAINST = re.compile(r"\b(?:against|targeting|repulsed|repelled|with|from)\b")
 DURING = re.compile(r"\b(?:during|part\s+of|in\s+the\s+context\s+of|as\s+part\s+of)\b")
-ANAPHORIC_START = re.compile(r"^\s*(?:the|these|those|this|that)\s+(?:[a-z-]+\s+)?$")
+ANAPHORIC_START = re.compile(r"^\s*(?:the|these|those|this|that)\s+$")
 TITLE_LINE = re.compile(r"^[^.!?]{0,80}$")
 BACK_REFERENCE = re.compile(
-    r"\b(?:since\s+the|spate\s+of|wake\s+of|aftermath\s+of|series\s+of\s+small|first\s+major|"
+    r"\b(?:since\s+the|spate\s+of|wake\s+of|aftermath\s+of|first\s+major|"
     r"consisted\s+of\s+repelling\s+the|intent\s+to|aim\s+of|attempt\s+to)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}$"
 )
 MILITARY = ("Capture", "Withdrawal", "Clash", "Battle", "Offensive", "Ambush", "DroneStrike",
@@ -104,7 +105,7 @@ def event_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[
     """One claim per event of the sentence (and attribution)."""
     claims: list[EventClaim] = []
     taken: list[tuple[int, int]] = []
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str, str | None, object]] = set()
     for kind, pattern in COMPILED:
         for match in pattern.finditer(ctx.folded):
             if any(b <= match.start() < e for b, e in taken) or not is_factual(ctx, match.start()):
@@ -117,10 +118,10 @@ def event_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[
             if TITLE_LINE.match(ctx.sentence.text) and len(ctx.sentence.text.split()) <= 6:
                 continue  # a heading ("Battle of Kidal (2023)") names an event, it does not tell one
             for claim in event_frames(ctx, kind, match, attributions[0]):
-                if (kind, claim.place) in seen:
+                if (kind, claim.place, claim.start) in seen:
                     continue
                 taken.append((match.start(), match.end()))
-                seen.add((kind, claim.place))
+                seen.add((kind, claim.place, claim.start))
                 claims.extend(
                     EventClaim(**{**claim.__dict__, "claimant": a.claimant, "polarity": a.polarity})
                     for a in applicable(attributions, match.start())
@@ -136,6 +137,10 @@ def event_frames(ctx: SentenceContext, kind: str, match: re.Match[str], attribut
     if kind == "Capture":
         side_a += tuple(k for k in co_agents(ctx) if k not in side_a)
     side_b = opposing_side(ctx, match, side_a)
+    if re.search(r"\b(?:was|were|been)\s+$", ctx.folded[: match.start()]) and kind in MILITARY:
+        attackers = tuple(by_agents(ctx, match.end(), window=40))
+        if attackers:  # "It was attacked by the rebels": the rebels are the initiating side
+            side_a, side_b = attackers, side_a
     phrase = frame_date(ctx, match.start())
     start, end = span_of(phrase)
     if not places and kind in COUNTRY_EVENTS:
@@ -186,7 +191,7 @@ def keep(ctx: SentenceContext, kind: str, places: list[str], start: object, side
         return True
     if kind in STRIKES:
         return bool(CASUALTY_WORDS.search(ctx.folded))
-    return kind in MILITARY and bool(sides)
+    return (kind in MILITARY or kind == "Statement") and bool(sides)
 
 
 def span_of(phrase: DatedPhrase | None) -> tuple[object, object]:

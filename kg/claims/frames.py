@@ -31,8 +31,15 @@ _CO_AGENT = re.compile(
 
 
 def is_factual(ctx: SentenceContext, local_at: int) -> bool:
-    """False when intent, attempt or negation words stand right before the trigger."""
-    return not NOT_FACTUAL.search(ctx.folded[max(0, local_at - 40) : local_at])
+    """False when intent, attempt or negation words stand right before the trigger
+    ("attempted to capture"), true for achievement ("managed to seize")."""
+    before = ctx.folded[max(0, local_at - 40) : local_at]
+    if ACHIEVED.search(before):
+        return True
+    return not NOT_FACTUAL.search(before)
+
+
+ACHIEVED = re.compile(r"\b(?:managed|succeeded|went\s+on)\s+(?:to|in)\s+$")
 
 
 def heads(mentions: list[Mention], text: str, is_a: Callable[[str, str], bool] | None = None) -> list[Mention]:
@@ -204,7 +211,8 @@ def frame_date(ctx: SentenceContext, local_at: int) -> DatedPhrase | None:
         initial = [d for d in ctx.dates if ctx.local(d.begin) < 25 and d.stop <= begin]
         # "In January, after the rebels seized X": the sentence's opening date frames both
         return initial[0] if initial else None
-    everywhere = ctx.dates
+    everywhere = [d for d in ctx.dates if d.start is not None and d.end is not None
+                  and not d.start.approximate]  # fmt: skip
     if everywhere and len({(d.start, d.end) for d in everywhere}) == 1:
         return everywhere[0]  # the sentence's one date, however often it is written
     return ctx.paragraph_date if not everywhere else None

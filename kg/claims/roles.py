@@ -108,7 +108,8 @@ def holder_of(ctx: SentenceContext, match: re.Match[str], persons: list[Mention]
     after = [p for p in persons if p.begin >= role_end and p.begin - role_end <= 60]
     for person in after[:1]:
         gap = ctx.folded[ctx.local(role_end) : ctx.local(person.begin)]
-        if ROLE_THEN_PERSON.match(gap) and not any(p.search(gap) for _, p in COMPILED):
+        own_title = any(p.search(gap) for _, p in COMPILED) and re.search(r"\b(?:his|her|its|their|the)\b", gap)
+        if ROLE_THEN_PERSON.match(gap) and not own_title:
             return person
     before = [p for p in persons if p.stop <= role_begin and role_begin - p.stop <= 70]
     for person in before[-1:]:
