@@ -87,7 +87,7 @@ def extract_claims(
         last_day = last_day_of(ctx) or last_day
         points = [d for d in ctx.dates if d.start is not None and d.end is not None]
         paragraph_date = points[-1] if points else paragraph_date  # "since 2015" dates nothing after
-        towns = [m.key for m in ctx.mentions if knowledge.is_a(m.key, "Settlement") or knowledge.is_a(m.key, "Site")]
+        towns = [m.key for m in ctx.mentions if knowledge.is_a(m.key, "Settlement")]
         paragraph_place = towns[-1] if towns else paragraph_place
     return fold_undated_repeats(claims), minted
 

@@ -181,7 +181,7 @@ def active_frame(ctx: SentenceContext, match: re.Match[str], change: ControlChan
     gap = ctx.folded[match.end() : ctx.local(place.begin)] if place else ""
     if place is not None and re.search(r"\b(?:in|at|near|towards?|to|into|north|south|east|west)\b", gap):
         place = None  # "captured a stronghold in the north", "fled towards Abeibara"
-    if place is None and INTRANSITIVE.match(ctx.folded[match.end() :]):
+    if place is None and match.group(0) != "left" and INTRANSITIVE.match(ctx.folded[match.end() :]):
         place = _told_place(ctx, match.start())  # "the fighters withdrew.", "seized control not long after"
     if place is None or not _settlement_like(ctx, place.key):
         return None

@@ -145,7 +145,8 @@ def event_frames(ctx: SentenceContext, kind: str, match: re.Match[str], attribut
     start, end = span_of(phrase)
     if not places and kind in COUNTRY_EVENTS:
         named_here = [m.key for m in ctx.places(ctx.sentence.begin, ctx.sentence.stop) if ctx.is_a(m.key, "Country")]
-        places = named_here[:1] or ([ctx.main_country] if ctx.main_country else [])
+        national = [c for m in ctx.mentions if (c := ctx.country_of(m.key))]
+        places = named_here[:1] or national[:1] or ([ctx.main_country] if ctx.main_country else [])
     nominal = bool(re.search(r"(?:ion|ure|al|ure)\s+of$|^capture\s+of|^recapture\s+of", match.group(0)))
     if not keep(ctx, kind, places, start, side_a + side_b, named, nominal):
         return []
@@ -226,6 +227,8 @@ def event_places(ctx: SentenceContext, kind: str, match: re.Match[str], named: s
         found = [before[-1].key] if before else []  # "the town of Gao, ... where soldiers were deployed"
     if not found and kind in OBJECT_PLACE:
         found = [k for k in [earlier_place(ctx, match) or ctx.paragraph_place] if k]
+    elif not found and kind in MILITARY:
+        found = [k for k in [earlier_place(ctx, match)] if k]  # "tried to take the town ..., but were repelled"
     return found
 
 

@@ -212,10 +212,16 @@ def frame_date(ctx: SentenceContext, local_at: int) -> DatedPhrase | None:
         # "In January, after the rebels seized X": the sentence's opening date frames both
         return initial[0] if initial else None
     everywhere = [d for d in ctx.dates if d.start is not None and d.end is not None
-                  and not d.start.approximate]  # fmt: skip
+                  and not d.start.approximate and not _in_relative_clause(ctx, d)]  # fmt: skip
     if everywhere and len({(d.start, d.end) for d in everywhere}) == 1:
         return everywhere[0]  # the sentence's one date, however often it is written
     return ctx.paragraph_date if not everywhere else None
+
+
+def _in_relative_clause(ctx: SentenceContext, phrase: DatedPhrase) -> bool:
+    """"the junta, which in 2020 seized power": that date belongs to the relative clause."""
+    begin, _ = clause_bounds(ctx, ctx.local(phrase.begin))
+    return bool(re.search(r"\b(?:which|who|where)\s*$", ctx.folded[: ctx.local(begin)]))
 
 
 def point(phrase: DatedPhrase | None) -> TimeSpan | None:
