@@ -71,6 +71,7 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
     knowledge = claims_stage.Knowledge(
         is_a=is_a, lookup=registry.lookup, country_of=registry.jurisdiction.get,
         forces_of=lambda country: armed_forces(registry).get(country),
+        town_of=lambda key: next((t for t in registry.located_in(key) if registry.is_a(t, "Settlement")), None),
     )  # fmt: skip
     claims, minted = claims_stage.extract_claims(doc, found.mentions, dated, knowledge, publisher)
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}

@@ -43,6 +43,7 @@ class Knowledge:
     lookup: Callable[[str], str | None]
     country_of: Callable[[str], str | None] = lambda key: None  # a national body's country
     forces_of: Callable[[str], str | None] = lambda key: None  # a country's armed forces
+    town_of: Callable[[str], str | None] = lambda key: None  # the town a site is in
 
 
 def extract_claims(
@@ -87,7 +88,8 @@ def extract_claims(
         last_day = last_day_of(ctx) or last_day
         points = [d for d in ctx.dates if d.start is not None and d.end is not None]
         paragraph_date = points[-1] if points else paragraph_date  # "since 2015" dates nothing after
-        towns = [m.key for m in ctx.mentions if knowledge.is_a(m.key, "Settlement")]
+        towns = [t for m in ctx.mentions
+                 if (t := m.key if knowledge.is_a(m.key, "Settlement") else knowledge.town_of(m.key))]
         paragraph_place = towns[-1] if towns else paragraph_place
     return fold_undated_repeats(claims), minted
 

@@ -42,7 +42,7 @@ PERSON_THEN_ROLE = re.compile(
     r"(?:was\s+)?installed\s+as|(?:was\s+)?appointed(?:\s+as)?|(?:was\s+)?named(?:\s+as)?|"
     r"(?:was\s+)?sworn\s+in\s+as|who\s+has\s+served\s+as|has\s+served\s+as)\s+)"
     r"(?:currently\s+|now\s+|also\s+)?(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
-    r"(?:[a-z'-]+\s+){0,5}?$"
+    r"(?:[a-z'-]+\s+){0,8}?$"
 )
 # Role before person: "Malian president Assimi Goita", "junta leader and interim president, Colonel X".
 ROLE_THEN_PERSON = re.compile(
@@ -140,7 +140,7 @@ def state_of(ctx: SentenceContext, match: re.Match[str], found: list[str]) -> li
 
 def within_of(ctx: SentenceContext, match: re.Match[str], holder: Mention) -> list[str]:
     """Where the role is held: "of X" after it, or an agent, place or demonym right before it."""
-    rest = ctx.folded[match.end() : match.end() + 80]
+    rest = ctx.folded[match.end() : match.end() + 160]
     of = re.match(r"\s+of\s+(?:the\s+)?", rest)
     if of:
         stop = re.search(r"[,.;]|\bsince\b|\bon\b|\bin\s+\d", rest[of.end():])
