@@ -91,7 +91,7 @@ NUMBER_ABBREVIATIONS = frozenset("no nos vol fig art p pp".split())  # only befo
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _BOUNDARY = re.compile(
     r"[.!?]+[\"'”’»)\]]*(?:\s*\[\d+\])*"  # terminator, closing quotes, reference marks [12]
-    rf"(?=\s+(?:[\"'“‘«(]?[{_UPPER}0-9]|pic\.twitter\.com|https?://))"
+    rf"(?=\s+(?:[\"'“‘«(]?\s?[{_UPPER}0-9]|pic\.twitter\.com|https?://))"  # “ Several: spaced quotes
 )
 _LAST_WORD = re.compile(r"([A-Za-zÀ-ÿ]+)\.?$")
 _LINE = re.compile(r"[^\n]+")

@@ -20,7 +20,8 @@ REPORTING = words(
     "said", "says", "stated", "states", "claimed", "claims", "announced", "announces",
     "reported", "reports", "confirmed", "confirms", "admitted", "acknowledged", "told",
     "indicated", "indicates", "declared", "insisted", "insists", "vowed", "denounced",
-    "informs", "added", "explained", "estimated", "noted", "warned",
+    "informs", "added", "explained", "estimated", "noted", "warned", "indicate", "indicates",
+    "indicated", "affirmed", "affirms", "recognised", "recognized", "counted", "asserted",
 )  # fmt: skip
 DENYING = words("denied", "denies", "deny", "rejected", "rejects", "disputed", "disputes")
 HEDGES = words(
