@@ -43,7 +43,7 @@ PASSIVE = re.compile(
     rf"\b(?P<num>{NUMBER})\s+(?:of\s+)?(?:the\s+)?(?P<victims>{VICTIM})\b(?:\s*,\s*including[^,.;]{{0,60}},)?"
     rf"(?:\s+(?:were|have\s+been|had\s+been|was|are|reportedly|been|being)){{0,3}}\s+(?P<verb>{_KILL})\b"
 )
-SHORT = re.compile(rf"(?:^|,\s*)(?P<num>\d{{1,4}}\+?)\s+(?P<verb>{_KILL})\b")
+SHORT = re.compile(rf"(?:^|,\s*|\b)(?P<num>\d{{1,4}}\+|{NUMBER})\s+(?P<verb>dead|killed|wounded|injured)\b")
 ACTIVE = re.compile(
     rf"\b(?P<verb>killing|injuring|wounding|destroying|killed|injured|wounded)\s+(?P<num>{NUMBER})\s+"
     rf"(?:of\s+)?(?:the\s+)?(?P<victims>{VICTIM})\b"

@@ -70,7 +70,7 @@ def _alliances(ctx: SentenceContext, mentions: list[Mention]) -> list[Mention]:
 def _list_after(ctx: SentenceContext, local_at: int, window: int = 120) -> list[str]:
     """Agents listed right after local offset: "A, B and C" (stops at a clause break)."""
     rest = ctx.folded[local_at : local_at + window]
-    cut = re.search(r"[.;:]|\b(?:which|who|that|due|because|since|in\s+(?:may|june|19|20))\b|,\s+(?!and\b)(?=[a-z]+\s)", rest)  # noqa: E501
+    cut = re.search(r"[.;:]|\b(?:which|who|that|due|because|since|in\s+(?:may|june|19|20))\b|,\s+(?!and\b|the\b|an?\b)(?=[a-z]+\s)", rest)  # noqa: E501
     stop = ctx.absolute(local_at + (cut.start() if cut else len(rest)))
     agents = heads_in(ctx, ctx.agents(ctx.absolute(local_at), stop), ctx.doc.text)
     return list(unique(m.key for m in agents))
