@@ -209,10 +209,10 @@ def membership_periods(sourced: Sequence[Sourced]) -> list[Period]:
             groups[(s.claim.member, s.claim.organisation)].append(s)
     periods = []
     for (member, organisation), group in sorted(groups.items()):
-        starts = [s.claim.start for s in group if s.claim.change != "leave" and s.claim.start]  # type: ignore[attr-defined]  # noqa: E501
-        ends = [s.claim.end for s in group if s.claim.end]  # type: ignore[attr-defined]
-        start = most_precise(starts) or founded.get(organisation)
-        periods.append(interval("membership", member, organisation, start, most_precise(ends), group))
+        start, end = bounds_of([s.claim for s in group if s.claim.change != "leave"])  # type: ignore[attr-defined]
+        _, left = bounds_of([s.claim for s in group if s.claim.change == "leave"])  # type: ignore[attr-defined]
+        start = start if start and not _observed_only(group) else founded.get(organisation) or start
+        periods.append(interval("membership", member, organisation, start, left or end, group))
     return periods
 
 
@@ -225,9 +225,8 @@ def role_periods(claims: Sequence[Sourced]) -> list[Period]:
             groups[(c.holder, c.role, c.within)].append(s)
     periods = []
     for (holder, role, within), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):  # noqa: E501
-        starts = [s.claim.start for s in group if s.claim.start]  # type: ignore[attr-defined]
-        ends = [s.claim.end for s in group if s.claim.end]  # type: ignore[attr-defined]
-        period = interval("role", holder, role, most_precise(starts), most_precise(ends), group)
+        start, end = bounds_of([s.claim for s in group])
+        period = interval("role", holder, role, start, end, group)
         periods.append(Period(**{**period.__dict__, "within": within}))
     return periods
 
@@ -242,6 +241,20 @@ def interval(kind: str, subject: str, obj: str, start: TimeSpan | None, end: Tim
         claims=tuple(sorted({s.iri for s in group})),
         documents=tuple(sorted({s.doc_id for s in group})),
     )
+
+
+def bounds_of(claims: Sequence[Claim]) -> tuple[TimeSpan | None, TimeSpan | None]:
+    """Start and end of an interval from its claims: stated starts ("since", "appointed on")
+    and ends win; failing those, the earliest and latest dates it was seen to hold."""
+    stated_starts = [c.start for c in claims if c.start and c.end != c.start]  # type: ignore[attr-defined]
+    stated_ends = [c.end for c in claims if c.end and c.end != c.start]  # type: ignore[attr-defined]
+    seen = [c.start for c in claims if c.start and c.end == c.start]  # type: ignore[attr-defined]
+    start = most_precise(stated_starts) or min(seen, default=None, key=lambda t: t.earliest)
+    return start, most_precise(stated_ends)
+
+
+def _observed_only(group: Sequence[Sourced]) -> bool:
+    return all(getattr(s.claim, "end", None) == getattr(s.claim, "start", None) for s in group)
 
 
 def most_precise(spans: Sequence[TimeSpan]) -> TimeSpan | None:

@@ -13,7 +13,7 @@ import re
 from kg.claims.attribution import Attribution, applicable
 from kg.claims.context import SentenceContext, words
 from kg.claims.frames import frame_date
-from kg.model import Mention, RoleClaim
+from kg.model import DatedPhrase, Mention, RoleClaim, TimeSpan
 
 RULE = "role.{}.v1"
 
@@ -88,9 +88,7 @@ def role_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[R
                 if (holder.key, role, within) in seen:
                     continue
                 seen.add((holder.key, role, within))
-                phrase = frame_date(ctx, match.start())
-                start = phrase.start if phrase else None
-                end = phrase.end if phrase and phrase.end != phrase.start else None
+                start, end = role_dates(ctx, match, frame_date(ctx, match.start()))
                 for a in applicable(attributions, match.start()):
                     claims.append(RoleClaim(
                         rule=RULE.format(role.lower()), evidence=ctx.evidence(), claimant=a.claimant,
@@ -98,6 +96,23 @@ def role_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[R
                         start=start, end=end,
                     ))  # fmt: skip
     return claims
+
+
+BEGINS = re.compile(r"\b(?:installed|appointed|named|sworn\s+in|became|elected|promoted|took\s+office)\b")
+
+
+def role_dates(ctx: SentenceContext, match: re.Match[str], phrase: DatedPhrase | None) -> tuple[TimeSpan | None, TimeSpan | None]:
+    """"since May 2021" and "was appointed governor on 22 November" date the start; any other
+    date ("the junta leader said on Tuesday") is when the role was seen held: start == end."""
+    if phrase is None:
+        return None, None
+    if phrase.start is not None and phrase.end is None:
+        return phrase.start, None  # since ...
+    if phrase.start is None:
+        return None, phrase.end  # until ...
+    if BEGINS.search(ctx.folded[max(0, match.start() - 40) : match.start()]):
+        return phrase.start, None
+    return phrase.start, phrase.end
 
 
 def holder_of(ctx: SentenceContext, match: re.Match[str], persons: list[Mention]) -> Mention | None:
