@@ -65,6 +65,7 @@ _HEADER = re.compile(r"#\+\s*([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"([a-z][A-Za-z0-9_]*)\s*(\?)?\s*:\s*([a-z]+)\s*(?:=\s*(.*))?")
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_TYPOGRAPHIC = str.maketrans("’‘–—", "''--")  # folded like their ASCII twins
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 
 
@@ -247,7 +248,7 @@ def fold(text: str) -> str:
     """Case, accents, typographic quotes and runs of spaces ignored."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    bare = bare.translate(str.maketrans({"’": "'", "‘": "'", "–": "-", "—": "-"}))
+    bare = bare.translate(_TYPOGRAPHIC)
     return " ".join(bare.casefold().split())
 
 
@@ -271,7 +272,7 @@ def bind_params(
             tip = f" Did you mean '{hint[0]}'?" if hint else ""
             raise QueryError(f"Unknown parameter '{name}' for query '{query.name}'. "
                              f"Valid parameters: {valid}.{tip}")  # fmt: skip
-    body, terms = _code(query.text), {}
+    body, terms = _code(query.text), dict[str, Term]()
     for p in query.params:
         value = raw.get(p.name)
         if value is None or not value.strip():
@@ -327,14 +328,14 @@ class EntityIndex:
     @classmethod
     def from_result(cls, result: QueryResult) -> EntityIndex:
         """Build from the rows of :data:`LOOKUP` (entity, kind, label, type)."""
-        index, english = cls(), {}
+        index, english = cls(), dict[str, str]()
         for entity, kind, label, kls in sorted(result.rows, key=_row_key):
             if entity is None or entity.kind != "iri" or not entity.value.startswith(ID):
                 continue
             iri = entity.value
             index.types.setdefault(iri, set())
             if kls is not None and kls.value.startswith(SK):
-                index.types[iri].add(kls.value[len(SK):])
+                index.types[iri].add(kls.value[len(SK) :])
             if kind is None or label is None:
                 continue
             rank = _RANK.get(kind.value, 2)
@@ -395,9 +396,10 @@ class EntityIndex:
     def _choices(self, param: Param, text: str) -> str:
         fitting = sorted({i for i in self.types if self._fits(param, i) and i in self.names},
                          key=lambda i: (fold(self.name(i)), i))  # fmt: skip
-        labels = {k: c for k, c in self.by_label.items() if any(i in fitting for _, i in c)}
+        fits = set(fitting)
+        labels = {k: c for k, c in self.by_label.items() if any(i in fits for _, i in c)}
         close = difflib.get_close_matches(fold(text), list(labels), n=5, cutoff=0.6)
-        hinted = sorted({self.name(i) for k in close for _, i in labels[k] if i in fitting})
+        hinted = sorted({self.name(i) for k in close for _, i in labels[k] if i in fits})
         hint = f"Did you mean: {', '.join(hinted)}? " if hinted else ""
         if param.name in FITTING_CLASSES and len(fitting) <= 60:
             listing = f"Valid choices: {', '.join(self.name(i) for i in fitting)}"
@@ -535,7 +537,11 @@ def render(result: QueryResult, fmt: str) -> str:
 def render_json(result: QueryResult) -> str:
     """SPARQL 1.1 Query Results JSON Format; deterministic (key order fixed, no timestamps)."""
     bindings = [
-        {var: _json_term(term) for var, term in zip(result.variables, row) if term is not None}
+        {
+            var: _json_term(term)
+            for var, term in zip(result.variables, row, strict=True)
+            if term is not None
+        }
         for row in result.rows
     ]
     document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
@@ -628,7 +634,9 @@ def render_table(result: QueryResult) -> str:
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
 
     def line(values: list[str]) -> str:
-        parts = [v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric)]
+        parts = [
+            v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric, strict=True)
+        ]
         return "  ".join(parts).rstrip()
 
     out = [line(headers), "  ".join("-" * w for w in widths)]
@@ -669,12 +677,12 @@ def _cell(row: tuple[Term | None, ...], var: str, index: dict[str, int]) -> str:
 
 def _short(iri: str) -> str:
     if iri.startswith(SK):
-        return iri[len(SK):]
+        return iri[len(SK) :]
     best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
     if best is None:
         return f"<{iri}>"
     prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
+    return f"{prefix}:{iri[len(best) :]}"
 
 
 def _words(variable: str) -> str:

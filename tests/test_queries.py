@@ -43,7 +43,7 @@ HOSTILE = [
     "{ }",
     "<https://w3id.org/sahel-kg/id/kidal> } ; DROP ALL ; #",
     "kidal\n} ; DROP ALL ; #",
-    "2023-11-14\" } ; DROP ALL ; #",
+    '2023-11-14" } ; DROP ALL ; #',
 ]
 
 
@@ -67,7 +67,10 @@ def run(store: ox.Store, name: str, **params: str) -> list[dict[str, str | None]
 
 def as_dicts(result: QueryResult) -> list[dict[str, str | None]]:
     return [
-        {v: (t.value if t is not None else None) for v, t in zip(result.variables, row)}
+        {
+            v: (t.value if t is not None else None)
+            for v, t in zip(result.variables, row, strict=True)
+        }
         for row in result.rows
     ]
 
@@ -97,7 +100,7 @@ def test_every_query_parses_in_both_engines_and_is_ordered(name: str) -> None:
     prepareQuery(query.text)  # rdflib's parser
     result = ox.Store().query(query.text)  # pyoxigraph's parser, on an empty store
     assert isinstance(result, ox.QuerySolutions)
-    projection = query.text[query.text.index("SELECT"): query.text.index("WHERE {")]
+    projection = query.text[query.text.index("SELECT") : query.text.index("WHERE {")]
     for variable in query.param_variables():  # SEP-0007: bound variables are projected
         if re.search(rf"\?{variable}\b", queries._code(query.text)):
             assert re.search(rf"\?{variable}\b", projection), variable
@@ -139,25 +142,42 @@ GOOD_BODY = "SELECT ?place ?x WHERE { ?x ?p ?place } ORDER BY ?x\n"
 @pytest.mark.parametrize(
     ("header", "message"),
     [
-        ("#+ params: place:entity\n",
-         "bad.rq:1: missing '#+ summary: ...' line (kg queries shows it)"),
-        ("#+ summary: s\n#+ params: place:entty\n",
-         "bad.rq:2: parameter 'place' has unknown type 'entty'; types: entity, date, string"),
-        ("#+ summary: s\n#+ params: place=entity\n",
-         "bad.rq:2: parameter 'place=entity' is not name:type[=default] or name?:type"),
-        ("#+ summary: s\n#+ endpoint: http://x\n",
-         "bad.rq:2: unknown header key 'endpoint'; use one of summary, description, params, tags"),
+        (
+            "#+ params: place:entity\n",
+            "bad.rq:1: missing '#+ summary: ...' line (kg queries shows it)",
+        ),
+        (
+            "#+ summary: s\n#+ params: place:entty\n",
+            "bad.rq:2: parameter 'place' has unknown type 'entty'; types: entity, date, string",
+        ),
+        (
+            "#+ summary: s\n#+ params: place=entity\n",
+            "bad.rq:2: parameter 'place=entity' is not name:type[=default] or name?:type",
+        ),
+        (
+            "#+ summary: s\n#+ endpoint: http://x\n",
+            "bad.rq:2: unknown header key 'endpoint'; use one of summary, description, "
+            "params, tags",
+        ),
         ("#+ summary: s\n#+ summary: t\n", "bad.rq:2: header key 'summary' given twice"),
         ("#+ summary s\n", "bad.rq:1: header line is not '#+ key: value': '#+ summary s'"),
-        ("#+ summary: s\n#+ params: other:string\n",
-         "bad.rq:2: parameter 'other' is not used as ?other in the query"),
-        ("#+ summary: s\n#+ params: place:entity, place:date\n",
-         "bad.rq:2: parameter 'place' declared twice"),
-        ("#+ summary: s\n#+ params: place?:entity=kidal\n",
-         "bad.rq:2: parameter 'place' is optional and has a default; give one or the other"),
-        ("#+ summary: s\n#+ params: place:date=2023-02-30\n",
-         "bad.rq:2: default of parameter 'place': '2023-02-30' is not a valid date "
-         "(no such day in the calendar)"),
+        (
+            "#+ summary: s\n#+ params: other:string\n",
+            "bad.rq:2: parameter 'other' is not used as ?other in the query",
+        ),
+        (
+            "#+ summary: s\n#+ params: place:entity, place:date\n",
+            "bad.rq:2: parameter 'place' declared twice",
+        ),
+        (
+            "#+ summary: s\n#+ params: place?:entity=kidal\n",
+            "bad.rq:2: parameter 'place' is optional and has a default; give one or the other",
+        ),
+        (
+            "#+ summary: s\n#+ params: place:date=2023-02-30\n",
+            "bad.rq:2: default of parameter 'place': '2023-02-30' is not a valid date "
+            "(no such day in the calendar)",
+        ),
     ],
 )
 def test_a_malformed_header_names_the_file_and_line(
@@ -451,15 +471,27 @@ def test_controller_at_gives_the_sources(store: ox.Store) -> None:
 @pytest.mark.parametrize(
     ("alliance", "when", "members"),
     [
-        ("csp", None, [("cma", "2021-05-01", None, "true"),
-                       ("platform", "2021-05-01", "2023-09-30", None)]),
+        (
+            "csp",
+            None,
+            [("cma", "2021-05-01", None, "true"), ("platform", "2021-05-01", "2023-09-30", None)],
+        ),
         ("CSP", "2024-01-01", [("cma", "2021-05-01", None, "true")]),
-        ("csp", "2023-09", [("cma", "2021-05-01", None, "true"),
-                            ("platform", "2021-05-01", "2023-09-30", None)]),
+        (
+            "csp",
+            "2023-09",
+            [("cma", "2021-05-01", None, "true"), ("platform", "2021-05-01", "2023-09-30", None)],
+        ),
         ("csp", "2020", []),
-        ("Alliance of Sahel States", None, [("burkina-faso", "2023-09-16", None, "true"),
-                                            ("mali", "2023-09-16", None, "true"),
-                                            ("niger", "2023-09-16", None, "true")]),
+        (
+            "Alliance of Sahel States",
+            None,
+            [
+                ("burkina-faso", "2023-09-16", None, "true"),
+                ("mali", "2023-09-16", None, "true"),
+                ("niger", "2023-09-16", None, "true"),
+            ],
+        ),
         ("AES", "2023-01-01", []),
     ],
 )
@@ -497,7 +529,7 @@ def test_events_at_kidal_and_within_it(store: ox.Store) -> None:
         ("e-capture", "2023-11-14", "capture", "Kidal"),
     ]
     capture = rows[-1]
-    assert sorted(capture["sideA"].split(", ")) == ["Malian Armed Forces", "Wagner Group"]
+    assert sorted((capture["sideA"] or "").split(", ")) == ["Malian Armed Forces", "Wagner Group"]
     assert (capture["sideB"], capture["claimantLabel"], capture["document"], capture["label"]) == (
         "CSP-PSD", "France 24", "001_f24", "Malian army and Wagner take Kidal")  # fmt: skip
     assert key(rows[1]["startPrecision"]) == "ontology#Month" and rows[1]["end"] == "2023-10-31"
@@ -526,7 +558,11 @@ def test_casualty_claims_keep_every_figure_with_its_claimant(store: ox.Store) ->
     ]  # fmt: skip
     k20 = rows[1]
     assert (k20["countMin"], k20["countMax"], k20["whereLabel"], k20["document"]) == (
-        "18", "22", "Kidal airport", "002_afp")  # its place is the place of the event it is about
+        "18",
+        "22",
+        "Kidal airport",
+        "002_afp",
+    )  # its place is the place of the event it is about
     assert k20["quote"] == "around twenty civilians, according to local sources, were killed"
     assert (rows[3]["date"], key(rows[3]["datePrecision"]), rows[3]["countMax"]) == (
         "2024-05-01", "ontology#Month", None)  # fmt: skip
@@ -559,13 +595,32 @@ def test_contested_pairs_and_denials_with_both_sides_sources(store: ox.Store) ->
     ]
     denied, disputed, hedged = rows
     assert (denied["aType"], denied["aWhat"], denied["aClaimants"], denied["aDocuments"]) == (
-        "TerritorialControl", "Malian Armed Forces / Anefis", "CSP-PSD", "003_lemonde")
+        "TerritorialControl",
+        "Malian Armed Forces / Anefis",
+        "CSP-PSD",
+        "003_lemonde",
+    )
     assert denied["aQuote"] == "the CSP denied that the army had entered Anefis"
     assert (disputed["aClaimants"], disputed["aDocuments"], disputed["aStart"]) == (
-        "National Movement for the Liberation of Azawad", "004_wiki", "2012-04-01")
-    assert (disputed["bType"], disputed["bWhat"], disputed["bClaimants"], disputed["bDocuments"],
-            disputed["bStart"], disputed["bEnd"]) == (
-        "ControlPeriod", "Ansar Dine / Kidal", "Wikipedia", "004_wiki", "2012-03-01", "2013-01-31")
+        "National Movement for the Liberation of Azawad",
+        "004_wiki",
+        "2012-04-01",
+    )
+    assert (
+        disputed["bType"],
+        disputed["bWhat"],
+        disputed["bClaimants"],
+        disputed["bDocuments"],
+        disputed["bStart"],
+        disputed["bEnd"],
+    ) == (
+        "ControlPeriod",
+        "Ansar Dine / Kidal",
+        "Wikipedia",
+        "004_wiki",
+        "2012-03-01",
+        "2013-01-31",
+    )
     assert (hedged["aType"], hedged["aWhat"], key(hedged["aPolarity"])) == (
         "AircraftCrash", "Rebels say they downed a drone", "ontology#Hedged")  # fmt: skip
 
@@ -664,7 +719,9 @@ def test_run_query_opens_a_build_folder(tiny_build: Path) -> None:
     result = queries.run_query("control-timeline", {"place": "Kidal"}, build_dir=tiny_build)
     rows = as_dicts(result)
     assert [(key(r["controller"]), r["start"], r["end"], r["ongoing"]) for r in rows] == [
-        ("csp-psd", "2014-01-01", "2023-11-14", None), ("fama", "2023-11-14", None, "true")]
+        ("csp-psd", "2014-01-01", "2023-11-14", None),
+        ("fama", "2023-11-14", None, "true"),
+    ]
     table = queries.render(result, "table")
     assert "CSP-PSD" in table and "2014 " in table
 
@@ -703,10 +760,31 @@ def _unordered_lists(result: QueryResult) -> list[list[object]]:
     lists = {"documents", "jointControllers", "sideA", "sideB", "type", "aDocuments",
              "bDocuments", "aClaimants", "bClaimants"}  # fmt: skip
     return [
-        [sorted(re.split(r", | ", t.value)) if t is not None and v in lists else t
-         for v, t in zip(result.variables, row)]
+        [
+            sorted(re.split(r", | ", t.value)) if t is not None and v in lists else t
+            for v, t in zip(result.variables, row, strict=True)
+        ]
         for row in result.rows
     ]
+
+
+@pytest.mark.parametrize("value", HOSTILE[:4])
+def test_a_hostile_value_changes_nothing_on_the_endpoint(tmp_path: Path, endpoint: str,
+                                                         value: str) -> None:  # fmt: skip
+    from kg.endpoint import select_remote
+
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    before = select_remote(endpoint, count).rows
+    (tmp_path / "by-quote.rq").write_text(
+        "#+ summary: claims with this exact quote\n#+ params: text:string\n"
+        "PREFIX sk: <https://w3id.org/sahel-kg/ontology#>\n"
+        "SELECT ?text ?claim WHERE { GRAPH ?g { ?claim sk:quote ?text } } ORDER BY ?claim\n"
+    )
+    result = queries.run_query("by-quote", {"text": value}, endpoint=endpoint, queries_dir=tmp_path)
+    assert result.rows == ()
+    with pytest.raises(QueryError):
+        queries.run_query("control-timeline", {"place": value}, endpoint=endpoint)
+    assert select_remote(endpoint, count).rows == before
 
 
 def test_entity_errors_come_from_the_endpoint_labels_too(endpoint: str) -> None:
@@ -750,7 +828,7 @@ def test_csv_follows_the_sparql_results_csv_format() -> None:
     text = queries.render(SAMPLE, "csv")
     lines = text.split("\r\n")
     assert lines[0] == "s,sLabel,n,when,whenPrecision,note"
-    assert lines[1].startswith(f"{ID}kidal,Kidal,14,2012-03-01,{SK}Month,\"He said \"\"yes\"\",")
+    assert lines[1].startswith(f'{ID}kidal,Kidal,14,2012-03-01,{SK}Month,"He said ""yes"",')
     assert text.endswith("\r\n")
     parsed = list(csv.reader(io.StringIO(text, newline="")))
     assert parsed[1][5] == 'He said "yes",\tthen\nleft\\'
