@@ -23,7 +23,7 @@ source denies, and periods whose sources give different start years.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -55,8 +55,11 @@ class Sourced:
     published: date
 
 
-def derive(extractions: Sequence[Extraction]) -> tuple[list[Period], list[Dispute]]:
-    """All periods and dispute pairs of a corpus, in a stable order."""
+def derive(
+    extractions: Sequence[Extraction], town_of: Callable[[str], str | None] = lambda key: None
+) -> tuple[list[Period], list[Dispute]]:
+    """All periods and dispute pairs of a corpus, in a stable order. ``town_of`` gives the
+    town a site lies in, so that figures for a camp and for its town are compared."""
     sourced = [
         Sourced(c, claim_iri(c), x.document.doc_id, x.document.published)
         for x in extractions
@@ -65,7 +68,7 @@ def derive(extractions: Sequence[Extraction]) -> tuple[list[Period], list[Disput
     periods = control_periods([s for s in sourced if isinstance(s.claim, ControlClaim)])
     periods += membership_periods(sourced)
     periods += role_periods([s for s in sourced if isinstance(s.claim, RoleClaim)])
-    disputes = casualty_disputes([s for s in sourced if isinstance(s.claim, CasualtyClaim)])
+    disputes = casualty_disputes([s for s in sourced if isinstance(s.claim, CasualtyClaim)], town_of)
     disputes += denial_disputes(sourced)
     disputed = {iri for pair in disputes for iri in pair}
     periods = [p if not disputed.intersection(p.claims) else _mark_disputed(p) for p in periods]
@@ -267,18 +270,38 @@ def most_precise(spans: Sequence[TimeSpan]) -> TimeSpan | None:
 # --- disputes ------------------------------------------------------------
 
 
-def casualty_disputes(claims: Sequence[Sourced]) -> list[Dispute]:
-    """Pairs of figures for the same kind, victims and place that do not agree."""
-    groups: dict[tuple[str, str, str | None], list[Sourced]] = defaultdict(list)
+PEOPLE = {"civilians", "people", "persons", "children", "women", "residents", "villagers", "inhabitants"}
+
+
+def casualty_disputes(claims: Sequence[Sourced], town_of: Callable[[str], str | None] = lambda k: None) -> list[Dispute]:
+    """Pairs of figures that disagree about the same toll: same kind, same kind of victims,
+    the same town (a camp in Kidal is Kidal) within the same month; vague words aside."""
+    groups: dict[tuple[object, ...], list[Sourced]] = defaultdict(list)
     for s in claims:
         c: CasualtyClaim = s.claim  # type: ignore[assignment]
-        groups[(c.casualty, c.victims, c.place)].append(s)
+        victims = "people" if c.victims in PEOPLE else c.victims
+        place = town_of(c.place) or c.place if c.place else None
+        groups[(c.casualty, victims, place)].append(s)
     pairs = []
     for group in groups.values():
         for a, b in combinations(sorted(group, key=lambda s: s.iri), 2):
-            if _figure(a.claim) != _figure(b.claim) and a.claim.polarity != "denied" != b.claim.polarity:
+            if _disagree(a.claim, b.claim):
                 pairs.append((a.iri, b.iri))
     return pairs
+
+
+def _disagree(a: Claim, b: Claim) -> bool:
+    """Two figures that cannot both be right: different, at least one a number, both asserted,
+    and not dated to different months."""
+    x: CasualtyClaim = a  # type: ignore[assignment]
+    y: CasualtyClaim = b  # type: ignore[assignment]
+    if "denied" in (x.polarity, y.polarity) or _figure(x) == _figure(y):
+        return False
+    if x.count_min is None and y.count_min is None:
+        return False
+    if x.date and y.date and x.date.earliest.strftime("%Y-%m") != y.date.earliest.strftime("%Y-%m"):
+        return False
+    return x.casualty != "losses"
 
 
 def _figure(claim: Claim) -> tuple[object, object, str]:
