@@ -25,18 +25,23 @@ UNITS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "a hundred": 100, "one hundred": 100, "a dozen": 12,
 }  # fmt: skip
-VAGUE = ("dozens", "scores", "hundreds", "several", "many", "a handful", "numerous", "a number")
+VAGUE = ("dozens", "scores", "hundreds", "several", "many", "a handful", "numerous",
+         r"an?\s+(?:important|large|significant|great|high|unknown)?\s*number")
 _NUMBER_WORD = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
 QUALIFIER = r"(?:at\s+least|about|around|some|approximately|nearly|almost|over|more\s+than|up\s+to|roughly|an\s+estimated)"  # noqa: E501
 NUMBER = (
     rf"(?:{QUALIFIER}\s+)?(?:\d{{1,3}}(?:,\d{{3}})*\+?|(?:{_NUMBER_WORD})(?:-(?:{_NUMBER_WORD}))?"
     rf"|{'|'.join(VAGUE)})"
 )
-VICTIM = r"(?:[a-z][a-z'-]*\s+){0,3}?(?:civilians|people|persons|peacekeepers|soldiers|troops|children|women|fighters|rebels|combatants|militants|vehicles|residents|villagers|officers|policemen|members|jihadists|others|dead|wounded)"  # noqa: E501
+Q = r"[\"']?"  # figures and verbs are often quoted: killed "about fifty", "neutralised" 203
+VICTIM = r"(?:[a-z][a-z'-]*\s+){0,3}?(?:civilians|people|persons|peacekeepers|soldiers|troops|children|women|fighters|rebels|combatants|militants|vehicles|residents|villagers|officers|policemen|members|jihadists|terrorists|mercenaries|assailants|attackers|men|others|dead|wounded|[a-z]{3,}(?:ians|ese|s))"  # noqa: E501
 KILL_WORDS = {"killed": "killed", "dead": "killed", "died": "killed", "killing": "killed",
               "injured": "injured", "wounded": "injured", "injuring": "injured", "wounding": "injured",
               "destroyed": "destroyed", "destroying": "destroyed", "captured": "captured",
-              "taken prisoner": "captured", "kidnapped": "captured"}  # fmt: skip
+              "taken prisoner": "captured", "kidnapped": "captured", "executed": "killed",
+              "executing": "killed", "massacred": "killed", "neutralised": "killed",
+              "neutralized": "killed", "slaughtered": "killed", "arrested": "captured",
+              "lost": "killed", "losing": "killed"}  # fmt: skip
 _KILL = "|".join(KILL_WORDS)
 # "N victims (, including ...,) were killed" / "N+ civilians killed"
 PASSIVE = re.compile(
@@ -45,9 +50,16 @@ PASSIVE = re.compile(
 )
 SHORT = re.compile(rf"(?:^|,\s*|\b)(?P<num>\d{{1,4}}\+|{NUMBER})\s+(?P<verb>dead|killed|wounded|injured)\b")
 ACTIVE = re.compile(
-    rf"\b(?P<verb>killing|injuring|wounding|destroying|killed|injured|wounded)\s+(?P<num>{NUMBER})\s+"
+    rf"\b{Q}(?P<verb>killing|injuring|wounding|destroying|killed|injured|wounded|destroyed|executed|"
+    rf"executing|massacred|neutrali[sz]ed|slaughtered|arrested|captured|lost|losing){Q}\s+{Q}(?P<num>{NUMBER}){Q}\s+"
     rf"(?:of\s+)?(?:the\s+)?(?P<victims>{VICTIM})\b"
 )
+# "... and 84 Wagner mercenaries", "... and arrested 51 others": the next figure of a list
+FOLLOWING = re.compile(
+    rf"^\s*(?:,\s*|\s+and\s+)(?:(?:we\s+)?(?:have\s+)?(?P<verb>{_KILL})\s+)?{Q}(?P<num>{NUMBER}){Q}\s+"
+    rf"(?:of\s+)?(?:the\s+)?(?P<victims>{VICTIM})\b"
+)
+OF_DEAD = re.compile(rf"\b(?P<num>{NUMBER})\s+of\s+(?P<verb>dead|wounded|injured)\b")
 LOSSES = re.compile(
     r"\b(?P<num>heavy|significant|fairly\s+significant|great|considerable|huge|serious)\s+"
     r"(?:(?:human\s+and\s+material|human|material)\s+)?(?P<victims>losses|casualties)\b"
@@ -81,24 +93,47 @@ def casualty_claims(ctx: SentenceContext, attributions: list[Attribution]) -> li
     return claims
 
 
+@dataclass(frozen=True)
+class Hit:
+    """A figure found by a pattern: the count's span, its verb and its victims."""
+
+    num_begin: int
+    num_end: int
+    verb: str
+    victims: str | None
+
+
+def hits(folded: str) -> list[Hit]:
+    """Every figure pattern's matches, with the figures listed after an active one
+    ("killed 47 soldiers and 84 mercenaries") sharing its verb."""
+    found = []
+    for pattern in (PASSIVE, ACTIVE, OF_DEAD, SHORT):
+        for match in pattern.finditer(folded):
+            verb, victims = match.group("verb"), match.groupdict().get("victims")
+            found.append(Hit(match.start("num"), match.end("num"), verb, victims))
+            at = match.end()
+            while pattern is ACTIVE and (nxt := FOLLOWING.match(folded, at)) is not None:
+                found.append(Hit(nxt.start("num"), nxt.end("num"), nxt.group("verb") or verb, nxt.group("victims")))
+                at = nxt.end()
+    return found
+
+
 def figures(ctx: SentenceContext) -> list[Figure]:
     """Every figure of the sentence, in text order, one per (number, kind)."""
     found: dict[tuple[int, str], Figure] = {}
     text = ctx.sentence.text
-    for pattern in (PASSIVE, ACTIVE, SHORT):
-        for match in pattern.finditer(ctx.folded):
-            casualty: CasualtyKind = KILL_WORDS[match.group("verb")]  # type: ignore[assignment]
-            victims = match.groupdict().get("victims") or _previous_victims(found)
-            if victims in ("others", None) or victims.endswith("others"):
-                victims = _previous_victims(found) or "people"
-            if victims in ("dead", "wounded"):
-                victims = "people"
-            low, high = parse_count(match.group("num"))
-            written = text[match.start("num") : match.end("num")]
-            key = (match.start("num"), casualty)
-            if any(k[0] == match.start("num") for k in found):
-                continue
-            found[key] = Figure(casualty, low, high, written, _head(victims), match.start("num"))
+    for hit in hits(ctx.folded):
+        if any(k[0] == hit.num_begin for k in found):
+            continue
+        casualty: CasualtyKind = KILL_WORDS[hit.verb]  # type: ignore[assignment]
+        victims = hit.victims
+        if victims is None or victims.endswith("others"):
+            victims = _previous_victims(found) or "people"
+        if victims in ("dead", "wounded"):
+            victims = "people"
+        low, high = parse_count(ctx.folded[hit.num_begin : hit.num_end])
+        written = text[hit.num_begin : hit.num_end]
+        found[(hit.num_begin, casualty)] = Figure(casualty, low, high, written, _head(victims), hit.num_begin)
     for match in LOSSES.finditer(ctx.folded):
         found[(match.start(), "losses")] = Figure(
             "losses", None, None, text[match.start("num") : match.end("num")], "", match.start()
