@@ -38,6 +38,7 @@ GAIN_ACTIVE = words(
     "took up positions in", "took up position in", "taken up positions in", "took over",
     "taken over", "seized control of", "took control of", "taken control of", "gained control of",
     "regained control of", "wrested control of", "overran", "overrun", "conquered", "reconquered",
+    "penetrated", "stormed",
 )  # fmt: skip
 LOSS_ACTIVE = words(
     "withdrew from", "withdrawn from", "withdrawing from", "withdraws from", "pulled out of",
@@ -54,6 +55,7 @@ STRONGHOLD = re.compile(r"\b(?:stronghold|bastion|fief|heartland)\s+of\s+(?:the\
 UNDER_CONTROL = re.compile(
     r"\bunder\s+(?:the\s+)?(?:(?:de\s+facto\s+|full\s+|total\s+)?control\s+of\s+|([a-z-]+(?:\s+[a-z-]+)?)\s+control\b)"
 )
+FELL = re.compile(r"\b(?:had\s+)?(?:fallen|fell)\s+(?:to|into\s+the\s+hands\s+of)\s+")
 PASSED_UNDER = re.compile(r"\b(?:passed|fell|came|come|returned|went)\b[^,.;]{0,20}$")
 NOMINAL_GAIN = re.compile(r"\b(?:seizure|capture|takeover|conquest|fall)\s+of\s+")
 GAIN_PASSIVE = re.compile(
@@ -124,6 +126,7 @@ def frames(ctx: SentenceContext) -> Iterator[Frame]:
         (LOSS_PASSIVE, passive_loss_frame), (GAIN_PASSIVE, passive_frame),
         (NOMINAL_GAIN, nominal_frame), (UNDER_CONTROL, under_control_frame),
         (STATE_ACTIVE, state_frame), (ALLOWED_TO, allowed_frame), (STRONGHOLD, stronghold_frame),
+        (FELL, fell_frame),
     )  # fmt: skip
     for pattern, finder in finders:
         for match in re.finditer(pattern, ctx.folded):
@@ -154,6 +157,15 @@ def nominal_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
     return Frame("gain", tuple(controllers), place.key, frame_date(ctx, match.start()), match.start())
 
 
+def fell_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
+    """"Gao fell to the rebels on 31 March": the place's new holders follow "to"."""
+    place = place_before(ctx, match.start())
+    agents = heads_in(ctx, ctx.agents(ctx.absolute(match.end()), ctx.absolute(match.end() + 60)), ctx.doc.text)
+    if place is None or not agents or not _settlement_like(ctx, place.key):
+        return None
+    return Frame("gain", (agents[0].key,), place.key, frame_date(ctx, match.start()), match.start())
+
+
 def allowed_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
     """"... allowing the CMA to control Kidal": a state granted by an agreement."""
     agents = ctx.agents(ctx.absolute(match.start()), ctx.absolute(match.end()))
@@ -179,7 +191,11 @@ def active_frame(ctx: SentenceContext, match: re.Match[str], change: ControlChan
         return None
     place = object_place(ctx, match.end(), window=60)
     gap = ctx.folded[match.end() : ctx.local(place.begin)] if place else ""
-    if place is not None and re.search(r"\b(?:in|at|near|towards?|to|into|north|south|east|west)\b", gap):
+    entering = match.group(0) in ("entered", "enters", "penetrated", "stormed")
+    if place is not None and re.search(r"\b(?:towards?|to|north|south|east|west)\b", gap) and change == "loss":
+        place = _told_place(ctx, match.start())  # "withdrew with his men towards Niger": left the town told
+    elif place is not None and re.search(r"\b(?:in|at|near|towards?|to|into|north|south|east|west)\b", gap) \
+            and not (entering and re.fullmatch(r"[^,;]*\b(?:in|into)\s+(?:[a-z'-]+\s+){0,6}", gap)):
         place = None  # "captured a stronghold in the north", "fled towards Abeibara"
     if place is None and match.group(0) != "left" and INTRANSITIVE.match(ctx.folded[match.end() :]):
         place = _told_place(ctx, match.start())  # "the fighters withdrew.", "seized control not long after"

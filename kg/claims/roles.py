@@ -33,7 +33,7 @@ ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("Spokesperson", words("spokesman", "spokeswoman", "spokesperson")),
     ("President", words("president")),
     ("Minister", words("minister")),
-    ("Leader", words("leader", "head", "chief", "amenukal", "amenokal", "emir")),
+    ("Leader", words("leader", "head", "chief", "amenukal", "amenokal", "emir", "led by")),
 )  # fmt: skip
 COMPILED = tuple((role, re.compile(pattern)) for role, pattern in ROLE_WORDS)
 # Person before role: "X, the leader of", "X is currently the governor of", "X was installed as governor".
@@ -45,10 +45,11 @@ PERSON_THEN_ROLE = re.compile(
     r"(?:[a-z'-]+\s+){0,8}?$"
 )
 # Role before person: "Malian president Assimi Goita", "junta leader and interim president, Colonel X".
+TITLES = (r"(?:colonel|col\.|general|gen\.|lieutenant|lt\.|major|captain|capt\.|commander|sergeant|"
+          r"imam|sheikh|dr\.|mr\.|mrs\.|ms\.|division\s+general|brigadier)(?:-[a-z]+)?")
 ROLE_THEN_PERSON = re.compile(
-    r"^(?:\s+and\s+(?:[a-z'-]+\s+){0,4}?[a-z'-]+)?\s*,?\s*"
-    r"(?:(?:colonel|col\.|general|gen\.|lieutenant|lt\.|major|captain|dr\.|mr\.|mrs\.|ms\.|"
-    r"division\s+general)\s+)*$"
+    r"^(?:\s+and\s+(?:[a-z'-]+\s+){0,4}?[a-z'-]+)?(?:\s+of\s+(?:the\s+)?[\w' -]{2,40}?)?\s*,?\s*"
+    rf"(?:the\s+)?(?:{TITLES}\s+)*$"
 )
 DEMONYMS = {
     "malian": "mali", "mali's": "mali", "burkinabe": "burkina-faso", "nigerien": "niger",
