@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
-from kg.emit import claim_iri
+from kg.emit import claim_iri, period_iri
 from kg.model import (
     CasualtyClaim,
     Claim,
@@ -72,6 +72,7 @@ def derive(
     disputes += denial_disputes(sourced)
     disputed = {iri for pair in disputes for iri in pair}
     periods = [p if not disputed.intersection(p.claims) else _mark_disputed(p) for p in periods]
+    disputes += start_disputes(periods, {s.iri: s.claim for s in sourced})
     periods.sort(key=lambda p: (p.kind, p.object, _key(p.start), p.subject, _key(p.end)))
     return periods, sorted(set(disputes))
 
@@ -181,11 +182,30 @@ def _overlaps(claim: Claim, start: TimeSpan, end: TimeSpan | None) -> bool:
     return start.earliest <= first.latest and first.earliest <= upper or bool(first.approximate)
 
 
+def _stated_start_year(claim: Claim) -> int | None:
+    start = getattr(claim, "start", None)
+    if start is None or start.approximate or getattr(claim, "change", None) != "state":
+        return None
+    return int(start.earliest.year)
+
+
 def _start_years_differ(backing: Iterable[Sourced]) -> bool:
-    """Sources that date the same period's start to different years (approximate ones aside)."""
-    years = {s.claim.start.earliest.year for s in backing  # type: ignore[attr-defined]
-             if getattr(s.claim, "start", None) and s.claim.change == "state"}  # type: ignore[attr-defined]  # fmt: skip
-    return len(years) > 1
+    """Sources that date the same period's start to different years (vague ones aside)."""
+    return len({y for s in backing if (y := _stated_start_year(s.claim)) is not None}) > 1
+
+
+def start_disputes(periods: Sequence[Period], claims: dict[str, Claim]) -> list[Dispute]:
+    """A period whose sources date its start differently is disputed by the claims that
+    disagree with the start it was given."""
+    pairs: list[Dispute] = []
+    for period in periods:
+        if period.kind != "control" or period.start is None:
+            continue
+        for iri in period.claims:
+            year = _stated_start_year(claims[iri])
+            if year is not None and year != period.start.earliest.year:
+                pairs.append((period_iri(period), iri))
+    return pairs
 
 
 # --- membership and roles -----------------------------------------------
