@@ -88,7 +88,7 @@ def casualty_claims(ctx: SentenceContext, attributions: list[Attribution]) -> li
                 rule=RULE.format(figure.casualty), evidence=ctx.evidence(), claimant=a.claimant,
                 polarity=a.polarity, casualty=figure.casualty, count_min=figure.count_min,
                 count_max=figure.count_max, count_text=figure.count_text, victims=figure.victims,
-                place=places[0].key if places else None, date=point(phrase),
+                place=places[0].key if places else ctx.paragraph_place, date=point(phrase),
             ))  # fmt: skip
     return claims
 
