@@ -8,7 +8,10 @@ the commands that need them, so ``kg --help`` and ``kg query`` start fast.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -38,7 +41,8 @@ EndpointOpt = Annotated[
     typer.Option("--endpoint", "-e", help="Run on this SPARQL 1.1 endpoint instead of the build."),
 ]
 TimeoutOpt = Annotated[
-    float, typer.Option("--timeout", help="Stop a query that runs longer than this (seconds).")
+    float,
+    typer.Option("--timeout", min=0.01, help="Stop a query that runs longer than this (seconds)."),
 ]
 
 
@@ -58,22 +62,72 @@ class RdfFormat(str, Enum):
     xml = "xml"
 
 
+#: Exit codes besides a KgError's own (1, or 3 for store errors) and click's 2 for usage.
+EXIT_INTERNAL = 70  # a bug: an exception the library did not mean to raise (EX_SOFTWARE)
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM)
+
+# C0 and C1 controls and Unicode line breaks: a value echoed in a message must not
+# break the line or drive the terminal (ESC sequences).
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
+_CONTROL |= {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def one_line(text: str) -> str:
+    """Text made safe for one terminal line: control characters written as escapes.
+
+    >>> one_line("Unknown place 'Kidal\\nDROP ALL\\x1b[2J'")
+    "Unknown place 'Kidal\\\\nDROP ALL\\\\x1b[2J'"
+    """
+    return text.translate(_CONTROL)
+
+
 def fail(error: KgError) -> NoReturn:
     """One line on stderr, then the error's exit code."""
-    typer.echo(f"Error: {error}", err=True)
+    typer.echo(f"Error: {one_line(str(error))}", err=True)
     raise typer.Exit(error.exit_code)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every ``finally`` cleans up."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 @contextmanager
 def reported() -> Iterator[None]:
-    """Turn library errors and Ctrl-C into one line and an exit code."""
+    """Turn library errors, Ctrl-C, SIGTERM and bugs into one line and an exit code."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         yield
     except KgError as error:
         fail(error)
-    except KeyboardInterrupt:
-        typer.echo("Interrupted; outputs written so far are intact.", err=True)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as interrupt:
+        how, code = (
+            ("Terminated", EXIT_TERMINATED) if isinstance(interrupt, Terminated)
+            else ("Interrupted", EXIT_INTERRUPTED)
+        )  # fmt: skip
+        detail = one_line(str(interrupt)) or "outputs written before are intact"
+        typer.echo(f"{how}: {detail}.", err=True)
+        raise typer.Exit(code) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as error:  # noqa: BLE001 - a bug: still one line, and say so
+        if os.environ.get("KG_DEBUG"):
+            raise
+        typer.echo(
+            f"Error: internal error, {type(error).__name__}: {one_line(str(error))} "
+            "(a bug: please report it; KG_DEBUG=1 shows the traceback)",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def echo_lines(lines: list[str]) -> None:
@@ -81,7 +135,7 @@ def echo_lines(lines: list[str]) -> None:
         typer.echo(line)
 
 
-@app.command()
+@app.command(short_help="Build the graph from a folder of articles into build/.")
 def build(
     corpus: Annotated[
         Path | None, typer.Argument(help="Folder of articles (default: the shipped corpus/).")
@@ -106,7 +160,7 @@ def build(
             progress=progress,
         )
         for problem in report.problems:
-            typer.echo(str(problem), err=True)
+            typer.echo(one_line(str(problem)), err=True)
         echo_lines(pipeline.report_lines(report))
 
 
@@ -123,7 +177,7 @@ def progress_bar() -> Callable[[int, int], None]:
     return show
 
 
-@app.command(name="eval")
+@app.command(name="eval", short_help="Score the extraction against the gold annotations.")
 def evaluate(
     corpus: Annotated[
         Path | None, typer.Argument(help="Folder of articles (default: the shipped corpus/).")
@@ -148,7 +202,7 @@ def evaluate(
             echo_lines(evaluation.miss_lines(scores))
 
 
-@app.command()
+@app.command(short_help="Check the ontology (OWL) and the build (SHACL).")
 def validate(
     build_dir: BuildDir = Path("build"),
     reason: Annotated[bool, typer.Option(help="Run the HermiT reasoner (needs Java).")] = True,
@@ -163,7 +217,7 @@ def validate(
             raise typer.Exit(1)
 
 
-@app.command(name="queries")
+@app.command(name="queries", short_help="List the canned questions with their parameters.")
 def list_queries() -> None:
     """List the canned questions with their parameters."""
     from kg import queries
@@ -175,7 +229,7 @@ def list_queries() -> None:
             typer.echo(f"{'':<18} parameters: {params}")
 
 
-@app.command()
+@app.command(short_help="Run a canned question by name (see `kg queries`).")
 def query(
     name: Annotated[str, typer.Argument(help="A canned question (see `kg queries`).")],
     param: Annotated[
@@ -211,7 +265,7 @@ def parse_params(raw: list[str]) -> dict[str, str]:
     return params
 
 
-@app.command()
+@app.command(short_help="Run ad-hoc SPARQL on the build or an endpoint.")
 def sparql(
     text: Annotated[str | None, typer.Argument(help="The SPARQL query text.")] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query here.")] = None,
@@ -230,7 +284,7 @@ def sparql(
     with reported():
         if (text is None) == (file is None):
             raise QueryError("give the query either as an argument or with --file, not both")
-        query_text = file.read_text(encoding="utf-8") if file else text
+        query_text = read_query_file(file) if file else text
         assert query_text is not None
         result = queries.run_sparql(
             query_text,
@@ -242,7 +296,19 @@ def sparql(
         typer.echo(queries.render(result, fmt.value), nl=False)
 
 
-@app.command()
+def read_query_file(path: Path) -> str:
+    """The text of a --file query; a missing or non-UTF-8 file is a QueryError."""
+    from kg.errors import QueryError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise QueryError(f"{path}: not UTF-8 text; save the query as UTF-8") from None
+    except OSError as error:
+        raise QueryError(f"{path}: cannot read the query file ({error.strerror})") from None
+
+
+@app.command(short_help="Write the built graph in an RDF format.")
 def export(
     fmt: Annotated[RdfFormat, typer.Option("--format", "-f")] = RdfFormat.turtle,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")]
@@ -260,14 +326,18 @@ def export(
             typer.echo(f"Wrote {output}", err=True)
 
 
-@app.command()
+@app.command(short_help="Load the build into a triple store (Graph Store).")
 def load(
     store: Annotated[str, typer.Option("--store", help="Graph Store Protocol URL.")],
     user: Annotated[str | None, typer.Option(help="User name for the store.")] = None,
     password: Annotated[
-        str | None, typer.Option(help="Password (or set KG_STORE_PASSWORD).", envvar="KG_STORE_PASSWORD")
+        str | None,
+        typer.Option(help="Password (or set KG_STORE_PASSWORD).", envvar="KG_STORE_PASSWORD"),
     ] = None,
     build_dir: BuildDir = Path("build"),
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.01, help="Give up on a graph after this (seconds).")
+    ] = 300.0,
 ) -> None:
     """Load the build into a triple store: one HTTP PUT per named graph."""
     from kg import endpoint
@@ -275,15 +345,15 @@ def load(
     with reported():
         progress = None if not sys.stderr.isatty() else progress_bar()
         report = endpoint.load_build(
-            build_dir, store, user=user, password=password, progress=progress
+            build_dir, store, user=user, password=password, progress=progress, timeout=timeout
         )
         echo_lines(endpoint.load_report_lines(report))
 
 
-@app.command()
+@app.command(short_help="Serve the build as a local read-only SPARQL endpoint.")
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 7878,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 7878,
     build_dir: BuildDir = Path("build"),
 ) -> None:
     """Serve the build as a local read-only SPARQL endpoint (Ctrl-C stops it)."""

@@ -74,7 +74,9 @@ def load_corpus(folder: Path, *, today: date | None = None) -> CorpusLoad:
     """
     if not folder.is_dir():
         raise CorpusError(f"{folder}: not a folder. Give the folder that holds the articles.")
-    paths = sorted(p for p in folder.iterdir() if p.suffix == ".txt" and p.is_file())
+    # a dangling link is read (and reported); folders, FIFOs and devices are not articles
+    paths = sorted(p for p in folder.iterdir() if p.suffix == ".txt" and
+                   (p.is_file() or (p.is_symlink() and not p.exists())))  # fmt: skip
     if not paths:
         raise CorpusError(f"{folder}: no .txt articles found. Add articles (see README, 'Corpus').")
     documents: list[Document] = []
@@ -98,13 +100,18 @@ def load_corpus(folder: Path, *, today: date | None = None) -> CorpusLoad:
 
 def read_article(path: Path, *, today: date | None = None) -> tuple[Document, list[str]]:
     """One article file -> (Document, warnings); raises CorpusError with what to fix."""
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise CorpusError(
-            f"file is {size / 1e6:.1f} MB, over the {MAX_BYTES // 2**20} MB limit for one "
-            "article; split it into articles or remove it"
-        )
-    text, warnings = decode_article(path.read_bytes())
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise CorpusError(
+                f"file is {size / 1e6:.1f} MB, over the {MAX_BYTES // 2**20} MB limit for one "
+                "article; split it into articles or remove it"
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise CorpusError(f"cannot read the file ({reason}); check its permissions") from None
+    text, warnings = decode_article(data)
     meta, body = split_front_matter(text, path.name)
     if not body.strip():
         raise CorpusError("the article has no text after its front matter; add the text")
@@ -120,13 +127,21 @@ def decode_article(data: bytes) -> tuple[str, list[str]]:
     """Bytes -> text. UTF-8 (with or without BOM); UTF-16 only with its BOM."""
     if not data.strip():
         raise CorpusError("empty file; write a front matter block and the article text")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise CorpusError("file is UTF-32; save it as UTF-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), ["file is UTF-16; it was read, but save it as UTF-8"]
+            text = data.decode("utf-16")
         except UnicodeDecodeError as error:
             raise CorpusError(f"broken UTF-16 at byte {error.start}; save it as UTF-8") from None
-    if b"\x00" in data[:8192]:
-        raise CorpusError("binary file (NUL bytes), not an article; remove it from the corpus")
+        if "\x00" in text:
+            raise CorpusError("NUL characters in the UTF-16 text; save it as UTF-8 text")
+        return text, ["file is UTF-16; it was read, but save it as UTF-8"]
+    if b"\x00" in data:
+        raise CorpusError(
+            f"binary file (NUL byte at byte {data.index(0)}), not a UTF-8 article; remove it "
+            "from the corpus (or re-save it as UTF-8 if it is UTF-16 without a BOM)"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -145,18 +160,28 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, str], str]:
             "no front matter: the file must start with a '---' line, then 'published: "
             "YYYY-MM-DD' and the other keys, then '---' (see README, 'Corpus')"
         )
+    closing = next((i for i, raw in enumerate(lines[1:], 1) if raw.rstrip("\r") == "---"), None)
+    if closing is None:
+        raise CorpusError("the front matter is not closed: add a '---' line after the last key")
     meta: dict[str, str] = {}
-    for number, raw in enumerate(lines[1:], start=2):
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(lines[1:closing], start=2):
         line = raw.rstrip("\r")
-        if line == "---":
-            return meta, "\n".join(lines[number:])
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         match = _KEY_LINE.match(line)
         if not match:
-            raise CorpusError(f"line {number}: expected 'key: value' in the front matter, got {line!r}")
-        meta[match.group(1).lower()] = unquote(match.group(2), number)
-    raise CorpusError("the front matter is not closed: add a '---' line after the last key")
+            raise CorpusError(
+                f"line {number}: expected 'key: value' in the front matter, got {line!r}"
+            )
+        key = match.group(1).lower()
+        if key in seen:
+            raise CorpusError(
+                f"line {number}: '{key}' given twice (also line {seen[key]}); keep one"
+            )
+        seen[key] = number
+        meta[key] = unquote(match.group(2), number)
+    return meta, "\n".join(lines[closing + 1 :])
 
 
 def unquote(value: str, line: int) -> str:

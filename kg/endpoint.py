@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from kg.errors import QueryError, StoreError
 from kg.model import QueryResult, Term
@@ -179,11 +179,51 @@ def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
 
 
 def safe_url(url: str) -> str:
-    """The URL without any user:password@ part, for messages."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    """The URL without any user:password@ part, for messages.
+
+    >>> safe_url("http://bob:s3cret@127.0.0.1:7878/store?x=1")
+    'http://127.0.0.1:7878/store?x=1'
+    """
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc.rpartition("@")[2]
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    except ValueError:
+        return "<a malformed URL>"
+
+
+def split_credentials(url: str) -> tuple[str, str | None, str | None]:
+    """``http://user:pw@host/x`` -> (``http://host/x``, user, pw); a URL without them as is.
+
+    >>> split_credentials("http://bob:p%40ss@127.0.0.1:7878/store")
+    ('http://127.0.0.1:7878/store', 'bob', 'p@ss')
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url, None, None
+    if "@" not in parts.netloc:
+        return url, None, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return clean, unquote(user), unquote(password) if colon else None
+
+
+def check_url(url: str, what: str) -> str:
+    """``url`` if it is an http(s) URL with a host; else a StoreError saying what to give."""
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        ok = False
+    if not ok:
+        raise StoreError(
+            f"{what} {safe_url(url)!r} is not an http(s) URL; give e.g. "
+            "http://127.0.0.1:7878/query (queries) or http://127.0.0.1:7878/store (loads)."
+        )
+    return url
 
 
 def select_remote(
@@ -196,9 +236,17 @@ def select_remote(
     password: str | None = None,
     auth: Literal["basic", "digest"] = "basic",
 ) -> QueryResult:
-    """Run a read query on a SPARQL 1.1 endpoint; same result shape as kg.store.select."""
+    """Run a read query on a SPARQL 1.1 endpoint; same result shape as kg.store.select.
+
+    Credentials may come in the URL (``http://user:pw@host/query``); they are
+    sent as HTTP authentication and never shown.
+    """
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
+    url, url_user, url_password = split_credentials(url)
+    if user is None and url_user is not None:
+        user, password = url_user, url_password if password is None else password
+    check_url(url, "The endpoint")
     form = check_read_query(sparql)
     text = bind_values(sparql, substitutions or {})
     wrapper = SPARQLWrapper(url)
@@ -215,13 +263,15 @@ def select_remote(
         body = response.read()
         ctype = response.headers.get("Content-Type", "") or ""
     except Exception as error:  # noqa: BLE001 - every failure becomes one clear line
-        raise _query_error(error, where, timeout, password) from None
+        raise _query_error(error, where, timeout, user, password) from None
     if form in ("CONSTRUCT", "DESCRIBE"):
         return _graph_result(body, ctype, where)
     return _json_result(body, ctype, where)
 
 
-def _query_error(error: Exception, where: str, timeout: float, password: str | None) -> KgErr:
+def _query_error(
+    error: Exception, where: str, timeout: float, user: str | None, password: str | None
+) -> KgErr:
     from SPARQLWrapper.SPARQLExceptions import (
         EndPointInternalError,
         EndPointNotFound,
@@ -229,7 +279,7 @@ def _query_error(error: Exception, where: str, timeout: float, password: str | N
         Unauthorized,
     )  # fmt: skip
 
-    detail = _hide(_short(_server_answer(error)), password)
+    detail = _hide(_short(_server_answer(error)), user, password)
     if isinstance(error, QueryBadFormed):
         return QueryError(f"The endpoint {where} rejected the query: {detail}")
     if isinstance(error, Unauthorized):
@@ -249,7 +299,7 @@ def _query_error(error: Exception, where: str, timeout: float, password: str | N
             "or the endpoint is down."
         )
     if isinstance(error, urllib.error.URLError):
-        reason = _hide(_short(str(error.reason)), password)
+        reason = _hide(_short(str(error.reason)), user, password)
         return StoreError(f"Cannot reach the endpoint {where}: {reason}. Is the store running?")
     return StoreError(f"Query on {where} failed: {detail}")
 
@@ -328,8 +378,17 @@ def _short(text: str, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _hide(text: str, password: str | None) -> str:
-    return text.replace(password, "***") if password else text
+def _hide(text: str, user: str | None, password: str | None) -> str:
+    """The text without the password, plain, URL-quoted or in a Basic credential."""
+    if not password:
+        return text
+    import base64
+    from urllib.parse import quote
+
+    basic = base64.b64encode(f"{user or ''}:{password}".encode()).decode()
+    for secret in sorted({password, quote(password, safe=""), basic}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 # --- Graph Store Protocol loads ------------------------------------------------
@@ -376,6 +435,12 @@ def load_build(
     import pyoxigraph as ox
     import requests
 
+    store_url, url_user, url_password = split_credentials(store_url)
+    if user is None and url_user is not None:
+        user, password = url_user, url_password if password is None else password
+    check_url(store_url, "The Graph Store")
+    if query_url is not None:
+        check_url(query_url, "The query endpoint")
     store = open_store(build_dir)
     graphs = sorted(store.named_graphs(), key=lambda g: g.value)
     where = safe_url(store_url)
@@ -394,6 +459,9 @@ def load_build(
                 _check_count(sender, graph.value, count)
         except StoreError as error:
             raise StoreError(_load_failure(str(error), where, graphs, done)) from None
+        except KeyboardInterrupt as interrupt:  # Ctrl-C or SIGTERM: say where it stopped
+            stopped = f"stopped during graph {graph.value.removeprefix(GRAPH_PREFIX)}."
+            raise type(interrupt)(_load_failure(stopped, where, graphs, done)) from None
         done.append(graph.value)
         triples += count
         if progress is not None:
@@ -409,8 +477,12 @@ def _load_failure(reason: str, where: str, graphs: list[Any], done: list[str]) -
     )
 
 
-def _names(iris: list[str]) -> str:
-    return ", ".join(i.removeprefix(GRAPH_PREFIX) for i in iris)
+def _names(iris: list[str], limit: int = 10) -> str:
+    """Graph names, the first ``limit`` of a long list and how many more."""
+    names = [i.removeprefix(GRAPH_PREFIX) for i in iris]
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
 
 
 class _Sender:
@@ -453,14 +525,33 @@ class _Sender:
                 method, self.url, params={"graph": graph}, auth=self.auth,
                 timeout=self.timeout, **kwargs,
             )  # fmt: skip
-        except requests.ConnectTimeout:
-            reason = f"no connection within {CONNECT_TIMEOUT:.0f} s"
-        except requests.ConnectionError as error:
-            refused = "refused" in str(error).lower()
-            reason = "connection refused" if refused else "connection failed"
-        except requests.Timeout:
-            reason = f"no answer within {self.timeout[1]:g} s"
-        raise StoreError(f"Cannot reach the Graph Store at {self.where}: {reason}.")
+        except requests.RequestException as error:
+            raise StoreError(self._failure(error, method, graph)) from None
+
+    def _failure(self, error: Exception, method: str, graph: str) -> str:
+        """What went wrong with a request, in words (never the exception text: it may
+        hold the URL's credentials)."""
+        import requests
+
+        name = graph.removeprefix(GRAPH_PREFIX)
+        text = str(error).lower()
+        if isinstance(error, requests.ConnectTimeout):
+            return (f"Cannot reach the Graph Store at {self.where}: no connection within "
+                    f"{CONNECT_TIMEOUT:.0f} s.")  # fmt: skip
+        if isinstance(error, requests.ReadTimeout):
+            return (f"The Graph Store at {self.where} did not answer the {method} of graph "
+                    f"{name} within {self.timeout[1]:g} s (--timeout).")  # fmt: skip
+        if isinstance(error, requests.ConnectionError) and "refused" in text:
+            return f"Cannot reach the Graph Store at {self.where}: connection refused."
+        if isinstance(error, requests.ConnectionError) and any(
+            word in text for word in ("aborted", "reset", "broken pipe", "disconnected")
+        ):
+            return (f"The Graph Store at {self.where} closed the connection during the "
+                    f"{method} of graph {name}.")  # fmt: skip
+        if isinstance(error, requests.ConnectionError):
+            return f"Cannot reach the Graph Store at {self.where}: connection failed."
+        return (f"Cannot send the {method} of graph {name} to {self.where}: "
+                f"{type(error).__name__}.")  # fmt: skip
 
     def put(self, graph: str, body: bytes) -> None:
         headers = {"Content-Type": "application/n-triples"}
@@ -484,7 +575,7 @@ class _Sender:
                 f"{self.where} refused {method} of graph {name} with {who} (HTTP {code}): "
                 "check --user and --password (or KG_STORE_PASSWORD)."
             )
-        detail = _hide(_short(response.text), self.password)
+        detail = _hide(_short(response.text), self.user, self.password)
         return f"{self.where} answered HTTP {code} to {method} of graph {name}: {detail}"
 
 

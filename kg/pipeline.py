@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from collections import Counter
@@ -27,7 +28,7 @@ from kg import claims as claims_stage
 from kg import dates as dates_stage
 from kg import mentions as mentions_stage
 from kg.corpus import CorpusProblem, load_corpus
-from kg.errors import CorpusError
+from kg.errors import CorpusError, KgError
 from kg.emit import publisher_key
 from kg.model import Document, Extraction
 from kg.registry import Registry, load_registry
@@ -71,12 +72,17 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
     knowledge = claims_stage.Knowledge(
         is_a=is_a, lookup=registry.lookup, country_of=registry.jurisdiction.get,
         forces_of=lambda country: armed_forces(registry).get(country),
-        town_of=lambda key: next((t for t in registry.located_in(key) if registry.is_a(t, "Settlement")), None),
+        town_of=town_lookup(registry),
     )  # fmt: skip
     claims, minted = claims_stage.extract_claims(doc, found.mentions, dated, knowledge, publisher)
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
     return Extraction(doc, tuple(found.mentions), tuple(entities[k] for k in sorted(entities)),
                       tuple(claims))  # fmt: skip
+
+
+def town_lookup(registry: Registry) -> Callable[[str], str | None]:
+    """A site -> the town it lies in ("MINUSMA camp in Kidal" -> Kidal)."""
+    return lambda key: next((t for t in registry.located_in(key) if registry.is_a(t, "Settlement")), None)
 
 
 def armed_forces(registry: Registry) -> dict[str, str]:
@@ -155,21 +161,22 @@ def build(
     from kg.store import write_store
 
     started = time.perf_counter()
+    prepare_output(out)
     registry = load_registry()
     extracted = extract_corpus(corpus_dir, today=today, jobs=jobs, progress=progress, registry=registry)
     check_problems(extracted, strict=strict)
     extractions = extracted.extractions
-    periods, disputes = temporal.derive(extractions)
+    periods, disputes = temporal.derive(extractions, town_of=town_lookup(registry))
     ontology_dir = resource_path("ontology")
     quads = emit.ontology_quads(ontology_dir / "sahel.ttl")
     quads += emit.registry_quads(ontology_dir / "registry.ttl")
     for extraction in extractions:
         quads += emit.document_quads(extraction, registry.entities)
     quads += emit.derived_quads(periods, disputes)
-    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    staging = staging_dir(out)
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
     try:
+        staging.mkdir(parents=True)
         files = emit.write_build(staging, quads)
         stored = write_store(staging, staging / "kg.trig")
         report = BuildReport(
@@ -186,6 +193,8 @@ def build(
         )
         write_manifest(staging, report, extractions)
         publish(staging, out)
+    except OSError as error:
+        raise KgError(f"Cannot write the build in {out}: {error.strerror or error}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
@@ -214,9 +223,111 @@ def write_manifest(folder: Path, report: BuildReport, extractions: Sequence[Extr
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
+#: What ``kg build`` writes into its output folder; other items there are left alone.
+BUILD_ITEMS = frozenset({"kg.trig", "kg.ttl", "manifest.json", "store"})
+#: Items other commands add to a build folder (``kg validate``): carried over on a rebuild.
+KEPT_ITEMS = frozenset({"docs"})
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?:staging|old)-(?P<pid>\d+)")
+
+
+def staging_dir(out: Path) -> Path:
+    """``.build.staging-PID`` beside ``out``: where this process stages its build."""
+    out = _absolute(out)
+    return out.parent / f".{out.name}.staging-{os.getpid()}"
+
+
+def prepare_output(out: Path) -> None:
+    """Fail early on an output path that is not a folder; remove dead builds' leftovers.
+
+    A build killed by SIGKILL (or a power cut) leaves its ``.build.staging-PID``
+    (or ``.store.old-PID``) behind; any whose process is gone is removed here.
+    """
+    out = _absolute(out)
+    if out.exists() and not out.is_dir():
+        raise KgError(f"{out} is a file, not a folder: give another --out")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise KgError(f"Cannot write the build in {out}: {error.strerror or error}") from None
+    leftovers = [(out.parent, out.name)] + ([(out, "store")] if out.is_dir() else [])
+    for folder, name in leftovers:
+        for item in folder.iterdir():
+            match = _LEFTOVER.fullmatch(item.name)
+            if match and match["name"] == name and not _alive(int(match["pid"])):
+                _remove(item)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of that id runs (then its staging folder is its own business)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _remove(item: Path) -> None:
+    if item.is_dir() and not item.is_symlink():
+        shutil.rmtree(item, ignore_errors=True)
+    else:
+        item.unlink(missing_ok=True)
+
+
+def _absolute(path: Path) -> Path:
+    """The path made absolute without resolving symlinks (``.`` has a name then)."""
+    return Path(os.path.abspath(path))
+
+
 def publish(staging: Path, out: Path) -> None:
-    """Move the staged outputs into ``out``: files by atomic rename, the store by swap."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Put the staged build in place of ``out`` in one step, so readers see old or new.
+
+    When ``out`` holds only build outputs, the two folders are swapped by one
+    atomic ``renameat2(RENAME_EXCHANGE)`` (Linux) or two renames elsewhere; the
+    old build ends up in ``staging``, which the caller removes. ``docs/`` (from
+    ``kg validate``) is carried over. A folder holding anything else gets each
+    output replaced on its own, so nothing of the user's is ever moved.
+    """
+    out = _absolute(out)
+    if not out.exists():
+        staging.rename(out)
+        return
+    if any(i.name not in BUILD_ITEMS | KEPT_ITEMS and not _LEFTOVER.fullmatch(i.name)
+           for i in out.iterdir()):  # fmt: skip
+        _publish_items(staging, out)
+        return
+    if not _exchange(staging, out):
+        aside = out.parent / f".{out.name}.old-{os.getpid()}"
+        out.rename(aside)
+        staging.rename(out)
+        aside.rename(staging)  # the caller removes it
+    for name in sorted(KEPT_ITEMS):
+        if (staging / name).exists() and not (out / name).exists():
+            (staging / name).rename(out / name)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2); False where unsupported."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    if done == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system cannot swap
+        return False
+    raise OSError(errno, os.strerror(errno), str(second))
+
+
+def _publish_items(staging: Path, out: Path) -> None:
+    """Replace each output of ``out`` on its own: files by rename, the store by swap."""
     for item in sorted(staging.iterdir()):
         target = out / item.name
         if item.is_dir():
