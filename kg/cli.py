@@ -111,8 +111,8 @@ def reported() -> Iterator[None]:
             ("Terminated", EXIT_TERMINATED) if isinstance(interrupt, Terminated)
             else ("Interrupted", EXIT_INTERRUPTED)
         )  # fmt: skip
-        detail = one_line(str(interrupt)) or "outputs written before are intact"
-        typer.echo(f"{how}: {detail}.", err=True)
+        detail = one_line(str(interrupt)) or "stopped before the end; earlier outputs are intact."
+        typer.echo(f"{how}: {detail}", err=True)
         raise typer.Exit(code) from None
     except (typer.Exit, typer.Abort):
         raise
@@ -146,10 +146,10 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Build the graph from a folder of articles into build/ (TriG, Turtle, store)."""
-    from kg import pipeline
-    from kg.resources import resource_path
-
     with reported():
+        from kg import pipeline
+        from kg.resources import resource_path
+
         progress = None if quiet or not sys.stderr.isatty() else progress_bar()
         report = pipeline.build(
             corpus or resource_path("corpus"),
@@ -188,11 +188,11 @@ def evaluate(
     details: Annotated[bool, typer.Option(help="List misses and false positives.")] = False,
 ) -> None:
     """Score the extraction against hand-made gold annotations (precision, recall)."""
-    from kg import evaluate as evaluation
-    from kg import pipeline
-    from kg.resources import resource_path
-
     with reported():
+        from kg import evaluate as evaluation
+        from kg import pipeline
+        from kg.resources import resource_path
+
         corpus_dir = corpus or resource_path("corpus")
         extractions = pipeline.extract_corpus(corpus_dir, today=date.today()).extractions
         gold_dir = gold or Path(__file__).resolve().parents[1] / "tests" / "gold"
@@ -208,9 +208,9 @@ def validate(
     reason: Annotated[bool, typer.Option(help="Run the HermiT reasoner (needs Java).")] = True,
 ) -> None:
     """Check the ontology (OWL consistency, labels) and the build (SHACL)."""
-    from kg import validate as validation
-
     with reported():
+        from kg import validate as validation
+
         report = validation.validate(build_dir if build_dir.exists() else None, reason=reason)
         echo_lines(validation.report_lines(report))
         if not report.ok:
@@ -220,9 +220,9 @@ def validate(
 @app.command(name="queries", short_help="List the canned questions with their parameters.")
 def list_queries() -> None:
     """List the canned questions with their parameters."""
-    from kg import queries
-
     with reported():
+        from kg import queries
+
         for query in queries.list_queries():
             params = ", ".join(queries.describe_param(p) for p in query.params) or "no parameters"
             typer.echo(f"{query.name:<18} {query.summary}")
@@ -242,9 +242,9 @@ def query(
     timeout: TimeoutOpt = 30.0,
 ) -> None:
     """Run a canned question by name, e.g. kg query control-timeline -p place=Kidal."""
-    from kg import queries
-
     with reported():
+        from kg import queries
+
         params = parse_params(param or [])
         result = queries.run_query(
             name, params, build_dir=build_dir, endpoint=endpoint, timeout=timeout
@@ -278,10 +278,10 @@ def sparql(
     ] = False,
 ) -> None:
     """Run ad-hoc SPARQL on the build (read-only unless --allow-update) or an endpoint."""
-    from kg import queries
-    from kg.errors import QueryError
-
     with reported():
+        from kg import queries
+        from kg.errors import QueryError
+
         if (text is None) == (file is None):
             raise QueryError("give the query either as an argument or with --file, not both")
         query_text = read_query_file(file) if file else text
@@ -311,14 +311,15 @@ def read_query_file(path: Path) -> str:
 @app.command(short_help="Write the built graph in an RDF format.")
 def export(
     fmt: Annotated[RdfFormat, typer.Option("--format", "-f")] = RdfFormat.turtle,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")]
-    = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+    ] = None,
     build_dir: BuildDir = Path("build"),
 ) -> None:
     """Write the built graph in an RDF format (to a file, atomically, or stdout)."""
-    from kg import export as exporter
-
     with reported():
+        from kg import export as exporter
+
         data = exporter.export(build_dir, fmt.value, output)
         if data is not None:
             sys.stdout.buffer.write(data)
@@ -340,9 +341,9 @@ def load(
     ] = 300.0,
 ) -> None:
     """Load the build into a triple store: one HTTP PUT per named graph."""
-    from kg import endpoint
-
     with reported():
+        from kg import endpoint
+
         progress = None if not sys.stderr.isatty() else progress_bar()
         report = endpoint.load_build(
             build_dir, store, user=user, password=password, progress=progress, timeout=timeout
@@ -357,9 +358,9 @@ def serve(
     build_dir: BuildDir = Path("build"),
 ) -> None:
     """Serve the build as a local read-only SPARQL endpoint (Ctrl-C stops it)."""
-    from kg import serve as server
-
     with reported():
+        from kg import serve as server
+
         server.serve(build_dir, host, port, announce=typer.echo)
 
 

@@ -9,6 +9,7 @@ pyoxigraph writes every format, RDF/XML and JSON-LD included.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -76,11 +77,18 @@ def _quad_key(quad: Any) -> tuple[str, str, str, str]:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and os.replace."""
+    """Write ``data`` to ``path`` via a temporary file in the same folder and os.replace.
+
+    The temporary file is ``.NAME.PID.XXXX.tmp``: one left by a killed process
+    (SIGKILL) is removed by the next write of the same file.
+    """
     temp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        remove_dead_temporaries(path)
+        handle, name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
+        )
         temp = Path(name)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -93,6 +101,26 @@ def write_atomic(path: Path, data: bytes) -> None:
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)
+
+
+def remove_dead_temporaries(path: Path) -> None:
+    """Remove ``.NAME.PID.*.tmp`` files beside ``path`` whose process is gone."""
+    pattern = re.compile(re.escape(f".{path.name}.") + r"(\d+)\.[^.]+\.tmp")
+    for item in path.parent.iterdir():
+        match = pattern.fullmatch(item.name)
+        if match and not process_alive(int(match.group(1))):
+            item.unlink(missing_ok=True)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of that id runs (its temporary files are then its own business)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _umask() -> int:

@@ -242,6 +242,8 @@ def prepare_output(out: Path) -> None:
     A build killed by SIGKILL (or a power cut) leaves its ``.build.staging-PID``
     (or ``.store.old-PID``) behind; any whose process is gone is removed here.
     """
+    from kg.export import process_alive
+
     out = _absolute(out)
     if out.exists() and not out.is_dir():
         raise KgError(f"{out} is a file, not a folder: give another --out")
@@ -253,19 +255,8 @@ def prepare_output(out: Path) -> None:
     for folder, name in leftovers:
         for item in folder.iterdir():
             match = _LEFTOVER.fullmatch(item.name)
-            if match and match["name"] == name and not _alive(int(match["pid"])):
+            if match and match["name"] == name and not process_alive(int(match["pid"])):
                 _remove(item)
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process of that id runs (then its staging folder is its own business)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
 
 
 def _remove(item: Path) -> None:
