@@ -73,6 +73,7 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
         is_a=is_a, lookup=registry.lookup, country_of=registry.jurisdiction.get,
         forces_of=lambda country: armed_forces(registry).get(country),
         town_of=town_lookup(registry),
+        label_of=lambda key: registry.entities[key].label if key in registry.entities else None,
     )  # fmt: skip
     claims, minted = claims_stage.extract_claims(doc, found.mentions, dated, knowledge, publisher)
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}

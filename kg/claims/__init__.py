@@ -44,6 +44,7 @@ class Knowledge:
     country_of: Callable[[str], str | None] = lambda key: None  # a national body's country
     forces_of: Callable[[str], str | None] = lambda key: None  # a country's armed forces
     town_of: Callable[[str], str | None] = lambda key: None  # the town a site is in
+    label_of: Callable[[str], str | None] = lambda key: None  # an entity's English label
 
 
 def extract_claims(
@@ -73,7 +74,8 @@ def extract_claims(
         ctx = sentence_context(doc, sentence, mentions, dates, knowledge.is_a, last_day, subjects)
         ctx = replace(ctx, paragraph_date=paragraph_date, paragraph_place=paragraph_place,
                       lookup=knowledge.lookup, main_country=country,
-                      country_of=knowledge.country_of, forces_of=knowledge.forces_of)
+                      country_of=knowledge.country_of, forces_of=knowledge.forces_of,
+                      label_of=knowledge.label_of)
         attributions, new = attribute(ctx, publisher, carry)
         minted += new
         if attributions[0].claimant != publisher:

@@ -36,6 +36,7 @@ class SentenceContext:
     main_country: str | None = None  # the country the document mentions most
     country_of: Callable[[str], str | None] = lambda key: None  # a national body's country
     forces_of: Callable[[str], str | None] = lambda key: None  # a country's armed forces
+    label_of: Callable[[str], str | None] = lambda key: None  # an entity's English label
 
     @property
     def begin(self) -> int:

@@ -358,8 +358,11 @@ def event_label(kind: str, ctx: SentenceContext, place: str | None) -> str:
     name = re.sub(r"(?<!^)([A-Z])", r" \1", kind).lower().capitalize()
     if place is None:
         return name
-    mention = next((m for m in ctx.mentions if m.key == place), None)
-    return f"{name} at {ctx.doc.text[mention.begin:mention.stop]}" if mention else name
+    label = ctx.label_of(place)
+    if label is None:
+        mention = next((m for m in ctx.mentions if m.key == place), None)
+        label = ctx.doc.text[mention.begin : mention.stop] if mention else None
+    return f"{name} at {label}" if label else name
 
 
 
