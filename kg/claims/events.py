@@ -344,10 +344,10 @@ def opposing_side(ctx: SentenceContext, match: re.Match[str], side_a: tuple[str,
 
 
 def enclosing_event(ctx: SentenceContext, match: re.Match[str], exclude: str | None) -> str | None:
-    """A named event after "during" / "part of" in the sentence: the enclosing one."""
+    """A war, offensive or battle named after "during" / "part of": the enclosing event."""
     for found in DURING.finditer(ctx.folded):
-        after = [m for m in ctx.mentions if m.begin >= ctx.absolute(found.end())
-                 and ctx.is_a(m.key, "Event") and m.key != exclude]  # fmt: skip
+        after = [m for m in ctx.mentions if m.begin >= ctx.absolute(found.end()) and m.key != exclude
+                 and any(ctx.is_a(m.key, c) for c in ("War", "Offensive", "Battle"))]  # fmt: skip
         if after:
             return after[0].key
     return None
