@@ -292,6 +292,7 @@ def _query_error(
     if isinstance(error, EndPointInternalError):
         return StoreError(f"The endpoint {where} failed (HTTP 500): {detail}")
     if isinstance(error, urllib.error.HTTPError):
+        detail = _hide(_short(_body(error) or str(error)), user, password)
         return StoreError(f"The endpoint {where} answered HTTP {error.code}: {detail}")
     if isinstance(error, TimeoutError) or "timed out" in str(error):
         return StoreError(
@@ -318,6 +319,14 @@ def _server_answer(error: Exception) -> str:
     except (ValueError, SyntaxError):
         return answer
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+
+
+def _body(error: urllib.error.HTTPError) -> str:
+    """The server's answer to a refused request (its words say why)."""
+    try:
+        return error.read().decode("utf-8", "replace")
+    except (OSError, ValueError):
+        return ""
 
 
 def _json_result(body: bytes, ctype: str, where: str) -> QueryResult:
