@@ -335,3 +335,20 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
         )  # fmt: skip
     finally:
         stop(process)
+
+
+# --- golden files --------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden``: rewrite the golden files instead of comparing with them."""
+    parser.addoption(
+        "--update-golden", action="store_true", default=False,
+        help="rewrite tests/golden/ from the current output instead of comparing with it",
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True under ``pytest --update-golden``: golden tests write their files."""
+    return bool(request.config.getoption("--update-golden"))
