@@ -68,7 +68,9 @@ def derive(
     periods = control_periods([s for s in sourced if isinstance(s.claim, ControlClaim)])
     periods += membership_periods(sourced)
     periods += role_periods([s for s in sourced if isinstance(s.claim, RoleClaim)])
-    disputes = casualty_disputes([s for s in sourced if isinstance(s.claim, CasualtyClaim)], town_of)
+    disputes = casualty_disputes(
+        [s for s in sourced if isinstance(s.claim, CasualtyClaim)], town_of
+    )
     disputes += denial_disputes(sourced)
     disputed = {iri for pair in disputes for iri in pair}
     periods = [p if not disputed.intersection(p.claims) else _mark_disputed(p) for p in periods]
@@ -113,19 +115,31 @@ def place_periods(place: str, claims: Sequence[Sourced]) -> list[Period]:
     """The succession of controllers of one place."""
     changes = opening_changes(claims)
     losses = [s for s in claims if s.claim.change == "loss" and s.claim.end]  # type: ignore[attr-defined]
-    supports = [s for s in claims if s not in {x for c in changes for x in c.support} and s not in losses]
+    supports = [
+        s for s in claims if s not in {x for c in changes for x in c.support} and s not in losses
+    ]
     latest = max(s.published for s in claims)
     periods: list[Period] = []
     for i, change in enumerate(changes):
         following = changes[i + 1].when if i + 1 < len(changes) else None
-        own_losses = [s for s in losses if s.claim.controller in change.controllers  # type: ignore[attr-defined]
-                      and s.claim.end.latest >= change.when.earliest  # type: ignore[attr-defined]
-                      and (following is None or s.claim.end.earliest <= following.latest)]  # type: ignore[attr-defined]  # noqa: E501
+        own_losses = [
+            s
+            for s in losses
+            if s.claim.controller in change.controllers  # type: ignore[attr-defined]
+            and s.claim.end.latest >= change.when.earliest  # type: ignore[attr-defined]
+            and (following is None or s.claim.end.earliest <= following.latest)
+        ]  # type: ignore[attr-defined]  # noqa: E501
         end = min((s.claim.end for s in own_losses), default=following)  # type: ignore[attr-defined]
-        backing = list(change.support) + own_losses + [
-            s for s in supports if s.claim.controller in change.controllers  # type: ignore[attr-defined]
-            and _overlaps(s.claim, change.when, end)
-        ]
+        backing = (
+            list(change.support)
+            + own_losses
+            + [
+                s
+                for s in supports
+                if s.claim.controller in change.controllers  # type: ignore[attr-defined]
+                and _overlaps(s.claim, change.when, end)
+            ]
+        )
         primary, *allies = sorted(change.controllers, key=lambda k: (-change.controllers[k], k))
         periods.append(Period(
             kind="control", subject=primary, object=place, start=change.when, end=end,
@@ -247,7 +261,9 @@ def role_periods(claims: Sequence[Sourced]) -> list[Period]:
         if c.polarity != "denied":
             groups[(c.holder, c.role, c.within)].append(s)
     periods = []
-    for (holder, role, within), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):  # noqa: E501
+    for (holder, role, within), group in sorted(
+        groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
+    ):  # noqa: E501
         start, end = bounds_of([s.claim for s in group])
         period = interval("role", holder, role, start, end, group)
         periods.append(Period(**{**period.__dict__, "within": within}))
@@ -259,8 +275,13 @@ def interval(kind: str, subject: str, obj: str, start: TimeSpan | None, end: Tim
     """A period over a group of claims; open ones are ongoing as of their latest source."""
     latest = max(s.published for s in group)
     return Period(
-        kind=kind, subject=subject, object=obj, start=start, end=end,  # type: ignore[arg-type]
-        ongoing=end is None, as_of=latest if end is None else None,
+        kind=kind,
+        subject=subject,
+        object=obj,
+        start=start,
+        end=end,  # type: ignore[arg-type]
+        ongoing=end is None,
+        as_of=latest if end is None else None,
         claims=tuple(sorted({s.iri for s in group})),
         documents=tuple(sorted({s.doc_id for s in group})),
     )
@@ -290,10 +311,21 @@ def most_precise(spans: Sequence[TimeSpan]) -> TimeSpan | None:
 # --- disputes ------------------------------------------------------------
 
 
-PEOPLE = {"civilians", "people", "persons", "children", "women", "residents", "villagers", "inhabitants"}
+PEOPLE = {
+    "civilians",
+    "people",
+    "persons",
+    "children",
+    "women",
+    "residents",
+    "villagers",
+    "inhabitants",
+}
 
 
-def casualty_disputes(claims: Sequence[Sourced], town_of: Callable[[str], str | None] = lambda k: None) -> list[Dispute]:
+def casualty_disputes(
+    claims: Sequence[Sourced], town_of: Callable[[str], str | None] = lambda k: None
+) -> list[Dispute]:
     """Pairs of figures that disagree about the same toll: same kind, same kind of victims,
     the same town (a camp in Kidal is Kidal) within the same month; vague words aside."""
     groups: dict[tuple[object, ...], list[Sourced]] = defaultdict(list)
@@ -338,8 +370,12 @@ def denial_disputes(sourced: Sequence[Sourced]) -> list[Dispute]:
     for group in by_quote.values():
         denied = [s for s in group if s.claim.polarity == "denied"]
         asserted = [s for s in group if s.claim.polarity != "denied"]
-        pairs += [tuple(sorted((d.iri, a.iri))) for d in denied for a in asserted
-                  if _content(d.claim) == _content(a.claim)]
+        pairs += [
+            tuple(sorted((d.iri, a.iri)))
+            for d in denied
+            for a in asserted
+            if _content(d.claim) == _content(a.claim)
+        ]
     return pairs  # type: ignore[return-value]
 
 

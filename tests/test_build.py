@@ -36,7 +36,9 @@ def rows(build_dir: Path, sparql: str) -> list[tuple[str | None, ...]]:
 def test_build_writes_trig_turtle_store_and_manifest(built: Path) -> None:
     for name in ("kg.trig", "kg.ttl", "manifest.json", "store"):
         assert (built / name).exists(), name
-    graphs = {q.graph_name.value for q in ox.parse(path=str(built / "kg.trig"), format=ox.RdfFormat.TRIG)}
+    graphs = {
+        q.graph_name.value for q in ox.parse(path=str(built / "kg.trig"), format=ox.RdfFormat.TRIG)
+    }
     assert {"https://w3id.org/sahel-kg/graph/ontology", "https://w3id.org/sahel-kg/graph/registry",
             "https://w3id.org/sahel-kg/graph/derived"} <= graphs  # fmt: skip
     assert sum(g.startswith("https://w3id.org/sahel-kg/graph/doc/") for g in graphs) == 5
@@ -55,12 +57,15 @@ def test_two_builds_under_different_hash_seeds_are_byte_identical(tmp_path: Path
 
 def test_every_claim_has_a_source_an_exact_quote_and_a_claimant(built: Path) -> None:
     texts = {d.doc_id: d.text for d in load_corpus(CORPUS).documents}
-    found = rows(built, """
+    found = rows(
+        built,
+        """
         SELECT ?claim ?doc ?quote ?start ?end ?who WHERE {
           ?claim a sk:Claim ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc ; sk:quote ?quote ;
                  sk:quoteStart ?start ; sk:quoteEnd ?end .
           OPTIONAL { ?claim <http://semanticweb.cs.vu.nl/2009/11/sem/accordingTo> ?who }
-        }""")
+        }""",
+    )
     assert len(found) > 100
     for claim, doc, quote, start, end, who in found:
         text = texts[doc.rsplit("/", 1)[1]]
@@ -69,35 +74,49 @@ def test_every_claim_has_a_source_an_exact_quote_and_a_claimant(built: Path) -> 
 
 
 def test_civilian_death_tolls_near_kidal_stay_separate_claims(built: Path) -> None:
-    found = rows(built, """
+    found = rows(
+        built,
+        """
         SELECT DISTINCT ?text ?who WHERE {
           ?c a sk:CasualtyReport ; sk:casualtyType sk:Killed ; sk:countText ?text ;
              <http://semanticweb.cs.vu.nl/2009/11/sem/accordingTo> ?who ; sk:polarity sk:Asserted .
-        }""")
+        }""",
+    )
     figures = {text.lower() for text, _ in found}
     assert {"fourteen", "ten", "around twenty", "dozens"} <= figures
-    claimants = {who for text, who in found if text.lower() in {"fourteen", "ten", "around twenty", "dozens"}}
+    claimants = {
+        who for text, who in found if text.lower() in {"fourteen", "ten", "around twenty", "dozens"}
+    }
     assert len(claimants) >= 3
 
 
-@pytest.mark.parametrize("spellings", [("Goita", "Goïta"), ("FAMa", "FAMA"), ("CSP", "PSC", "CSP-PSD")])
+@pytest.mark.parametrize(
+    "spellings", [("Goita", "Goïta"), ("FAMa", "FAMA"), ("CSP", "PSC", "CSP-PSD")]
+)
 def test_one_entity_under_every_spelling(built: Path, spellings: tuple[str, ...]) -> None:
     keys = set()
     for spelling in spellings:
-        found = rows(built, """
+        found = rows(
+            built,
+            """
             SELECT DISTINCT ?e WHERE { ?m a sk:Mention ; sk:quote ?q ; <http://www.w3.org/ns/oa#hasBody> ?e .
-                                       FILTER(CONTAINS(?q, "%s")) }""" % spelling)
+                                       FILTER(CONTAINS(?q, "%s")) }"""
+            % spelling,
+        )
         assert found, spelling
         keys |= {e for (e,) in found if "assimi" in e or "fama" in e or "csp" in e}
     assert len(keys) == 1, keys
 
 
 def test_kidal_control_timeline(built: Path) -> None:
-    found = rows(built, """
+    found = rows(
+        built,
+        """
         SELECT ?controller ?start ?end ?ongoing WHERE {
           ?p a sk:ControlPeriod ; sk:territory <https://w3id.org/sahel-kg/id/kidal> ; sk:controller ?controller .
           OPTIONAL { ?p sk:startDate ?start } OPTIONAL { ?p sk:endDate ?end } OPTIONAL { ?p sk:ongoing ?ongoing }
-        } ORDER BY ?start""")
+        } ORDER BY ?start""",
+    )
     local = [(c.rsplit("/", 1)[1], s, e, o) for c, s, e, o in found]
     controllers = [c for c, *_ in local]
     assert controllers[0] in ("ansar-dine", "aqim")

@@ -27,7 +27,15 @@ def facts(text: str, kind: str, published: str = "2023-11-15") -> set[tuple]:
         if c.kind != kind:
             continue
         if kind == "control":
-            found.add((c.controller, c.territory, c.change, (c.start or c.end).iso if (c.start or c.end) else None, c.polarity))
+            found.add(
+                (
+                    c.controller,
+                    c.territory,
+                    c.change,
+                    (c.start or c.end).iso if (c.start or c.end) else None,
+                    c.polarity,
+                )
+            )
         elif kind == "membership":
             found.add((c.member, c.organisation, c.change))
         elif kind == "role":

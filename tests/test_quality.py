@@ -22,7 +22,9 @@ def shipped():
 
 @pytest.fixture(scope="module")
 def own():
-    extractions = extract_corpus(ROOT / "tests" / "data" / "corpus", today=date(2026, 1, 1)).extractions
+    extractions = extract_corpus(
+        ROOT / "tests" / "data" / "corpus", today=date(2026, 1, 1)
+    ).extractions
     return score(extractions, load_gold(ROOT / "tests" / "data" / "gold"))
 
 
@@ -38,7 +40,9 @@ def test_own_articles_meet_the_precision_target(own) -> None:
     assert overall.tp >= 15  # it finds things, not just avoids mistakes
 
 
-@pytest.mark.parametrize("kind", ["entities", "events", "control", "membership", "roles", "casualty"])
+@pytest.mark.parametrize(
+    "kind", ["entities", "events", "control", "membership", "roles", "casualty"]
+)
 def test_no_fact_kind_collapses_on_the_shipped_corpus(shipped, kind: str) -> None:
     tally = shipped.tally(kind)
     assert tally.precision >= 0.8 and tally.recall >= 0.6, (kind, tally)

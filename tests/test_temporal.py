@@ -33,7 +33,9 @@ def year(y: int, approximate: bool = False) -> TimeSpan:
 
 
 def doc(doc_id: str, published: str) -> Document:
-    return Document(doc_id, doc_id + ".txt", "x" * 400, doc_id, "pub", date.fromisoformat(published), "en")
+    return Document(
+        doc_id, doc_id + ".txt", "x" * 400, doc_id, "pub", date.fromisoformat(published), "en"
+    )
 
 
 def ev(doc_id: str, begin: int) -> Evidence:
@@ -41,8 +43,17 @@ def ev(doc_id: str, begin: int) -> Evidence:
 
 
 def control(doc_id, begin, controller, change, start=None, end=None, polarity="asserted"):
-    return ControlClaim(rule="t", evidence=ev(doc_id, begin), claimant="pub", polarity=polarity,
-                        controller=controller, territory="kidal", change=change, start=start, end=end)
+    return ControlClaim(
+        rule="t",
+        evidence=ev(doc_id, begin),
+        claimant="pub",
+        polarity=polarity,
+        controller=controller,
+        territory="kidal",
+        change=change,
+        start=start,
+        end=end,
+    )
 
 
 def extraction(doc_id: str, published: str, *claims) -> Extraction:
@@ -102,8 +113,11 @@ def test_loss_ends_a_period_before_the_next_gain() -> None:
 
 
 def test_denied_control_claim_opens_nothing() -> None:
-    claims = extraction("d", "2023-12-01",
-                        control("d", 1, "fama", "gain", start=day("2023-11-14"), polarity="denied"))
+    claims = extraction(
+        "d",
+        "2023-12-01",
+        control("d", 1, "fama", "gain", start=day("2023-11-14"), polarity="denied"),
+    )
     assert derive([claims])[0] == []
 
 
@@ -112,20 +126,44 @@ def test_membership_interval_takes_founding_date_and_leaving_date() -> None:
                           side_a=("csp-psd",), start=day("2021-05-06"))  # fmt: skip
 
     def member(begin, who, change, start=None, end=None):
-        return MembershipClaim(rule="t", evidence=ev("e", begin), claimant="pub", member=who,
-                               organisation="csp-psd", change=change, start=start, end=end)
+        return MembershipClaim(
+            rule="t",
+            evidence=ev("e", begin),
+            claimant="pub",
+            member=who,
+            organisation="csp-psd",
+            change=change,
+            start=start,
+            end=end,
+        )
 
-    periods, _ = derive([extraction("e", "2024-06-01", founding,
-                                    member(2, "cma", "state"), member(2, "platform", "state"),
-                                    member(3, "platform", "leave", end=month(2023, 9)),
-                                    member(4, "platform", "join", start=year(2021), end=year(2023)))])
+    periods, _ = derive(
+        [
+            extraction(
+                "e",
+                "2024-06-01",
+                founding,
+                member(2, "cma", "state"),
+                member(2, "platform", "state"),
+                member(3, "platform", "leave", end=month(2023, 9)),
+                member(4, "platform", "join", start=year(2021), end=year(2023)),
+            )
+        ]
+    )
     rows = {p.subject: (p.start.iso, p.end.iso if p.end else None, p.ongoing) for p in periods}
     assert rows == {"cma": ("2021-05-06", None, True), "platform": ("2021", "2023-09", False)}
 
 
 def test_role_interval() -> None:
-    role = RoleClaim(rule="t", evidence=ev("f", 1), claimant="pub", holder="el-hadj-ag-gamou",
-                     role="Governor", within="kidal-region", start=day("2023-11-22"))
+    role = RoleClaim(
+        rule="t",
+        evidence=ev("f", 1),
+        claimant="pub",
+        holder="el-hadj-ag-gamou",
+        role="Governor",
+        within="kidal-region",
+        start=day("2023-11-22"),
+    )
     (period,), _ = derive([extraction("f", "2024-06-01", role)])
     assert (period.kind, period.within, period.start.iso, period.ongoing) == (
         "role", "kidal-region", "2023-11-22", True)  # fmt: skip

@@ -32,7 +32,9 @@ from kg.model import Claim, DatedPhrase, Document, Entity, Mention, Sentence, Ti
 from kg.text import fold, is_furniture, sentences
 
 STAGE = "claims.v1"
-RELATIVE_DAY = re.compile(r"\b(?:the\s+next\s+day|that\s+same\s+day|the\s+same\s+day|that\s+night|the\s+following\s+day)\b")  # noqa: E501
+RELATIVE_DAY = re.compile(
+    r"\b(?:the\s+next\s+day|that\s+same\s+day|the\s+same\s+day|that\s+night|the\s+following\s+day)\b"
+)  # noqa: E501
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,16 @@ def extract_claims(
             paragraph_date, paragraph_place = None, None
         previous_stop = sentence.stop
         ctx = sentence_context(doc, sentence, mentions, dates, knowledge.is_a, last_day, subjects)
-        ctx = replace(ctx, paragraph_date=paragraph_date, paragraph_place=paragraph_place,
-                      lookup=knowledge.lookup, main_country=country,
-                      country_of=knowledge.country_of, forces_of=knowledge.forces_of,
-                      label_of=knowledge.label_of)
+        ctx = replace(
+            ctx,
+            paragraph_date=paragraph_date,
+            paragraph_place=paragraph_place,
+            lookup=knowledge.lookup,
+            main_country=country,
+            country_of=knowledge.country_of,
+            forces_of=knowledge.forces_of,
+            label_of=knowledge.label_of,
+        )
         attributions, new = attribute(ctx, publisher, carry)
         minted += new
         if attributions[0].claimant != publisher:
@@ -89,33 +97,58 @@ def extract_claims(
         subjects = first_actors(ctx) or subjects
         last_day = last_day_of(ctx) or last_day
         points = [d for d in ctx.dates if d.start is not None and d.end is not None]
-        paragraph_date = points[-1] if points else paragraph_date  # "since 2015" dates nothing after
-        towns = [t for m in ctx.mentions
-                 if (t := m.key if knowledge.is_a(m.key, "Settlement") else knowledge.town_of(m.key))]
+        paragraph_date = (
+            points[-1] if points else paragraph_date
+        )  # "since 2015" dates nothing after
+        towns = [
+            t
+            for m in ctx.mentions
+            if (t := m.key if knowledge.is_a(m.key, "Settlement") else knowledge.town_of(m.key))
+        ]
         paragraph_place = towns[-1] if towns else paragraph_place
     return fold_undated_repeats(claims), minted
 
 
 _DATE_FIELDS = ("start", "end", "date")
-_NOT_CONTENT = ("rule", "evidence", "claimant", "polarity", "label", "side_a", "side_b", "part_of") + _DATE_FIELDS
+_NOT_CONTENT = (
+    "rule",
+    "evidence",
+    "claimant",
+    "polarity",
+    "label",
+    "side_a",
+    "side_b",
+    "part_of",
+) + _DATE_FIELDS
 
 
 def fold_undated_repeats(claims: list[Claim]) -> list[Claim]:
     """Drop an undated claim when the same document states the same thing with a date:
     "the army retook Kidal" beside "the army took Kidal on Tuesday" is one fact, told twice."""
+
     def content(claim: Claim) -> tuple[object, ...]:
-        return (claim.kind, claim.polarity == "denied",
-                *(v for k, v in sorted(claim.__dict__.items()) if k not in _NOT_CONTENT))
+        return (
+            claim.kind,
+            claim.polarity == "denied",
+            *(v for k, v in sorted(claim.__dict__.items()) if k not in _NOT_CONTENT),
+        )
 
     dated = {content(c) for c in claims if any(getattr(c, f, None) for f in _DATE_FIELDS)}
-    return [c for c in claims
-            if any(getattr(c, f, None) for f in _DATE_FIELDS) or content(c) not in dated]
+    return [
+        c
+        for c in claims
+        if any(getattr(c, f, None) for f in _DATE_FIELDS) or content(c) not in dated
+    ]
 
 
 def main_country(mentions: Sequence[Mention], is_a: Callable[[str, str], bool]) -> str | None:
     """The country a document mentions most (ties: the first mentioned)."""
-    counts = Counter(m.key for m in mentions if is_a(m.key, "Country")
-                     and not re.search(r"(?:ian|ese|ish|ench|abe|ien|ine)s?$", m.text.lower()))
+    counts = Counter(
+        m.key
+        for m in mentions
+        if is_a(m.key, "Country")
+        and not re.search(r"(?:ian|ese|ish|ench|abe|ien|ine)s?$", m.text.lower())
+    )
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 
@@ -144,11 +177,15 @@ def sentence_context(
     return SentenceContext(doc, sentence, folded, inside, tuple(own), is_a, last_day, subjects)
 
 
-RELATIVE_WORD = re.compile(r"^(?:today|yesterday|tonight|this\s+(?:morning|evening|week)|now)$", re.I)
+RELATIVE_WORD = re.compile(
+    r"^(?:today|yesterday|tonight|this\s+(?:morning|evening|week)|now)$", re.I
+)
 
 
-def quoted_relative_dates(sentence: Sentence, folded: str, dates: list[DatedPhrase]) -> list[DatedPhrase]:
-    """"Today" inside quotation marks is the day of the statement: the date the sentence gives
+def quoted_relative_dates(
+    sentence: Sentence, folded: str, dates: list[DatedPhrase]
+) -> list[DatedPhrase]:
+    """ "Today" inside quotation marks is the day of the statement: the date the sentence gives
     outside the quotes ("... said in a statement on Tuesday"), or unknown."""
     quoted = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', folded)]
     if folded.count('"') % 2:  # a quotation that runs on into the next sentence
@@ -163,7 +200,9 @@ def quoted_relative_dates(sentence: Sentence, folded: str, dates: list[DatedPhra
     for d in dates:
         if inside(d) and RELATIVE_WORD.match(d.text.strip()):
             if outside:
-                result.append(DatedPhrase(d.begin, d.stop, d.text, outside[0].start, outside[0].end))
+                result.append(
+                    DatedPhrase(d.begin, d.stop, d.text, outside[0].start, outside[0].end)
+                )
             continue
         result.append(d)
     return result
@@ -187,5 +226,9 @@ def first_actors(ctx: SentenceContext) -> tuple[str, ...]:
 
 def last_day_of(ctx: SentenceContext) -> TimeSpan | None:
     """The last day-precision date of the sentence (for "the next day" after it)."""
-    days = [d.end or d.start for d in ctx.dates if (d.end or d.start) and (d.end or d.start).precision == "day"]  # type: ignore[union-attr] # noqa: E501
+    days = [
+        d.end or d.start
+        for d in ctx.dates
+        if (d.end or d.start) and (d.end or d.start).precision == "day"
+    ]  # type: ignore[union-attr] # noqa: E501
     return days[-1] if days else None

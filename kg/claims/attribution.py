@@ -30,14 +30,18 @@ HEDGES = words(
 )  # fmt: skip
 ACCORDING = re.compile(r"\baccording\s+to\s+")
 _PHRASE_END = re.compile(r"[,.;:)\"']|\bwhich\b|\bwho\b|\bthat\b|\band\s+other\b|$")
-_REPORTED_SUBJECT = re.compile(r"\b(?:the\s+|a\s+|several\s+|two\s+|some\s+)?((?:[a-z-]+\s+){0,3}(?:sources|officials|residents|witnesses|analysts|activists|officers|leaders|rebels|journalists|authorities|spokesm[ae]n))\b")  # noqa: E501
+_REPORTED_SUBJECT = re.compile(
+    r"\b(?:the\s+|a\s+|several\s+|two\s+|some\s+)?((?:[a-z-]+\s+){0,3}(?:sources|officials|residents|witnesses|analysts|activists|officers|leaders|rebels|journalists|authorities|spokesm[ae]n))\b"
+)  # noqa: E501
 COLLECTIVE_HEADS = {
     "sources", "source", "officials", "official", "residents", "witnesses", "analysts", "activists",
     "officers", "leaders", "rebels", "journalists", "authorities", "spokesmen", "spokesman",
     "experts", "diplomats", "observers", "survivors", "relatives", "inhabitants", "doctors",
     "villagers", "militants", "elders", "soldiers", "fighters", "organisations", "organizations",
 }  # fmt: skip
-DENIAL_CLAUSE = re.compile(r"\bwhich\s+(.{2,60}?)\s+(?:has\s+|have\s+|had\s+)?(?:always\s+|since\s+|firmly\s+|categorically\s+)?(?:denied|denies|disputed|rejected)\b")
+DENIAL_CLAUSE = re.compile(
+    r"\bwhich\s+(.{2,60}?)\s+(?:has\s+|have\s+|had\s+)?(?:always\s+|since\s+|firmly\s+|categorically\s+)?(?:denied|denies|disputed|rejected)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,9 @@ def denial_scope(ctx: SentenceContext, which_at: int) -> tuple[int, int]:
 NO_SUBJECT = re.compile(r"(?:according\s+to|including|were|was|had|have|has|is|are|been)\b")
 
 
-def attribute(ctx: SentenceContext, publisher: str, carry: str | None) -> tuple[list[Attribution], list[Entity]]:
+def attribute(
+    ctx: SentenceContext, publisher: str, carry: str | None
+) -> tuple[list[Attribution], list[Entity]]:
     """The sentence's attributions (main one first) and any collective claimants minted.
 
     ``carry`` is the previous explicit claimant of the document, used by
@@ -96,7 +102,9 @@ def attribute(ctx: SentenceContext, publisher: str, carry: str | None) -> tuple[
     return result, minted
 
 
-def claimant_after(ctx: SentenceContext, at: int, minted: list[Entity], carry: str | None) -> str | None:
+def claimant_after(
+    ctx: SentenceContext, at: int, minted: list[Entity], carry: str | None
+) -> str | None:
     """The claimant named right after "according to" (local offset ``at``)."""
     rest = ctx.folded[at:]
     if rest.startswith("the same source") and carry:
@@ -116,8 +124,15 @@ def claimant_in(ctx: SentenceContext, begin: int, stop: int, minted: list[Entity
         return None  # "these bloggers", "the report of the NGO": not a source we can name
     original = ctx.sentence.text[begin:stop].strip()
     key = slugify(phrase)
-    minted.append(Entity(key=key, label=original, types=("CollectiveActor",), discovered=True,
-                         first_seen=ctx.doc.doc_id))
+    minted.append(
+        Entity(
+            key=key,
+            label=original,
+            types=("CollectiveActor",),
+            discovered=True,
+            first_seen=ctx.doc.doc_id,
+        )
+    )
     return key
 
 
@@ -128,8 +143,11 @@ def reporting_subject(ctx: SentenceContext, minted: list[Entity]) -> str | None:
         before = [m for m in ctx.agents(ctx.sentence.begin, verb_at) if verb_at - m.stop < 60]
         if before:
             return before[-1].key
-        after = [m for m in ctx.agents(ctx.absolute(match.end()), ctx.sentence.stop)
-                 if m.begin - ctx.absolute(match.end()) < 25]
+        after = [
+            m
+            for m in ctx.agents(ctx.absolute(match.end()), ctx.sentence.stop)
+            if m.begin - ctx.absolute(match.end()) < 25
+        ]
         if after:
             return after[0].key
         window = ctx.folded[max(0, match.start() - 60) : match.start()]

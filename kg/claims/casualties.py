@@ -25,8 +25,16 @@ UNITS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "a hundred": 100, "one hundred": 100, "a dozen": 12,
 }  # fmt: skip
-VAGUE = ("dozens", "scores", "hundreds", "several", "many", "a handful", "numerous",
-         r"an?\s+(?:important|large|significant|great|high|unknown)?\s*number")
+VAGUE = (
+    "dozens",
+    "scores",
+    "hundreds",
+    "several",
+    "many",
+    "a handful",
+    "numerous",
+    r"an?\s+(?:important|large|significant|great|high|unknown)?\s*number",
+)
 _NUMBER_WORD = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
 QUALIFIER = r"(?:at\s+least|about|around|some|approximately|nearly|almost|over|more\s+than|up\s+to|roughly|an\s+estimated)"  # noqa: E501
 NUMBER = (
@@ -48,7 +56,9 @@ PASSIVE = re.compile(
     rf"\b(?P<num>{NUMBER})\s+(?:of\s+)?(?:the\s+)?(?P<victims>{VICTIM})\b(?:\s*,\s*including[^,.;]{{0,60}},)?"
     rf"(?:\s+(?:were|have\s+been|had\s+been|was|are|reportedly|been|being)){{0,3}}\s+(?P<verb>{_KILL})\b"
 )
-SHORT = re.compile(rf"(?:^|,\s*|\b)(?P<num>\d{{1,4}}\+|{NUMBER})\s+(?P<verb>dead|killed|wounded|injured)\b")
+SHORT = re.compile(
+    rf"(?:^|,\s*|\b)(?P<num>\d{{1,4}}\+|{NUMBER})\s+(?P<verb>dead|killed|wounded|injured)\b"
+)
 ACTIVE = re.compile(
     rf"\b{Q}(?P<verb>killing|injuring|wounding|destroying|killed|injured|wounded|destroyed|executed|"
     rf"executing|massacred|neutrali[sz]ed|slaughtered|arrested|captured|lost|losing){Q}\s+{Q}(?P<num>{NUMBER}){Q}\s+"
@@ -113,7 +123,14 @@ def hits(folded: str) -> list[Hit]:
             found.append(Hit(match.start("num"), match.end("num"), verb, victims))
             at = match.end()
             while pattern is ACTIVE and (nxt := FOLLOWING.match(folded, at)) is not None:
-                found.append(Hit(nxt.start("num"), nxt.end("num"), nxt.group("verb") or verb, nxt.group("victims")))
+                found.append(
+                    Hit(
+                        nxt.start("num"),
+                        nxt.end("num"),
+                        nxt.group("verb") or verb,
+                        nxt.group("victims"),
+                    )
+                )
                 at = nxt.end()
     return found
 
@@ -133,7 +150,9 @@ def figures(ctx: SentenceContext) -> list[Figure]:
             victims = "people"
         low, high = parse_count(ctx.folded[hit.num_begin : hit.num_end])
         written = text[hit.num_begin : hit.num_end]
-        found[(hit.num_begin, casualty)] = Figure(casualty, low, high, written, _head(victims), hit.num_begin)
+        found[(hit.num_begin, casualty)] = Figure(
+            casualty, low, high, written, _head(victims), hit.num_begin
+        )
     for match in LOSSES.finditer(ctx.folded):
         found[(match.start(), "losses")] = Figure(
             "losses", None, None, text[match.start("num") : match.end("num")], "", match.start()
@@ -161,7 +180,9 @@ def parse_count(phrase: str) -> tuple[int | None, int | None]:
     (14, None)
     """
     phrase = phrase.lower().strip()
-    open_ended = bool(re.match(r"(?:at\s+least|over|more\s+than)\b", phrase)) or phrase.endswith("+")
+    open_ended = bool(re.match(r"(?:at\s+least|over|more\s+than)\b", phrase)) or phrase.endswith(
+        "+"
+    )
     number = re.sub(rf"^{QUALIFIER}\s+", "", phrase).rstrip("+")
     value = _number_value(number)
     if value is None:

@@ -62,10 +62,12 @@ class SentenceContext:
 
     def places(self, begin: int, stop: int) -> list[Mention]:
         """Places named in [begin, stop), not counting demonyms ("Malian" is not a place)."""
-        return [m for m in self.of_type(self.between(begin, stop), "Place") if not self.is_demonym(m)]
+        return [
+            m for m in self.of_type(self.between(begin, stop), "Place") if not self.is_demonym(m)
+        ]
 
     def is_demonym(self, mention: Mention) -> bool:
-        """"Malian", "Russian", "French": a nationality adjective, not the state's name."""
+        """ "Malian", "Russian", "French": a nationality adjective, not the state's name."""
         text = self.folded[self.local(mention.begin) : self.local(mention.stop)]
         return bool(_DEMONYM.search(text)) and self.is_a(mention.key, "State")
 
@@ -109,7 +111,9 @@ def find_all(pattern: re.Pattern[str], ctx: SentenceContext) -> list[re.Match[st
 
 def words(*alternatives: str) -> str:
     """A regex group matching any of the phrases as whole words (spaces flexible)."""
-    parts = sorted((re.escape(a).replace(r"\ ", r"\s+") for a in alternatives), key=len, reverse=True)
+    parts = sorted(
+        (re.escape(a).replace(r"\ ", r"\s+") for a in alternatives), key=len, reverse=True
+    )
     return r"\b(?:" + "|".join(parts) + r")\b"
 
 
@@ -132,7 +136,9 @@ _CLAUSE_CUT = re.compile(
     r";|\"|\bbut\b|\bwhile\b|\bwhereas\b|\bafter\b|\bbefore\b|\bwhen\b|\buntil\b|\bwhich\b|\bwho\b|"
     r"\bthat\b|\bwhere\b"
 )
-SUBORDINATE = re.compile(r"(?:\bafter|\bbefore|\buntil|\bsince)\s*$")  # another time than the main clause
+SUBORDINATE = re.compile(
+    r"(?:\bafter|\bbefore|\buntil|\bsince)\s*$"
+)  # another time than the main clause
 SIMULTANEOUS = re.compile(r"(?:\bwhen|\bwhile|\bas)\s*$")  # the same time as the clause before
 
 

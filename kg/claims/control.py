@@ -16,12 +16,10 @@ from dataclasses import dataclass
 from kg.claims.attribution import Attribution, applicable
 from kg.claims.context import SentenceContext, words
 from kg.claims.frames import (
-    heads_in,
     by_agents,
     co_agents,
     frame_date,
-    heads,
-    is_duration,
+    heads_in,
     is_factual,
     object_place,
     place_before,
@@ -50,7 +48,9 @@ LOSS_PASSIVE = words(
     "ousted from", "forced out of", "forced out", "repelled from",
 )  # fmt: skip
 STATE_ACTIVE = words("held", "holds", "controlled", "controls", "ruled")
-ALLOWED_TO = re.compile(r"\b(?:allowing|allowed|letting|let|enabling)\s+(?:the\s+)?(?:[\w-]+\s+){1,6}to\s+(?:control|hold|run)\b")
+ALLOWED_TO = re.compile(
+    r"\b(?:allowing|allowed|letting|let|enabling)\s+(?:the\s+)?(?:[\w-]+\s+){1,6}to\s+(?:control|hold|run)\b"
+)
 STRONGHOLD = re.compile(r"\b(?:stronghold|bastion|fief|heartland)\s+of\s+(?:the\s+)?")
 UNDER_CONTROL = re.compile(
     r"\bunder\s+(?:the\s+)?(?:(?:de\s+facto\s+|full\s+|total\s+)?control\s+of\s+|([a-z-]+(?:\s+[a-z-]+)?)\s+control\b)"
@@ -136,7 +136,7 @@ def frames(ctx: SentenceContext) -> Iterator[Frame]:
 
 
 def taken_from(ctx: SentenceContext, match: re.Match[str], gain: Frame) -> Iterator[Frame]:
-    """"X took Kidal from the separatists": the separatists lose it on the same date."""
+    """ "X took Kidal from the separatists": the separatists lose it on the same date."""
     rest = ctx.folded[match.end() : match.end() + 90]
     found = re.search(r"\bfrom\s+", rest)
     if not found or re.search(r"[,;.]", rest[: found.start()]):
@@ -149,35 +149,43 @@ def taken_from(ctx: SentenceContext, match: re.Match[str], gain: Frame) -> Itera
 
 
 def nominal_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
-    """"The first seizure of the city was in March 2012 by Ansar Dine and AQIM"."""
+    """ "The first seizure of the city was in March 2012 by Ansar Dine and AQIM"."""
     place = object_place(ctx, match.end(), window=40)
     controllers = by_agents(ctx, match.end(), window=120)
     if place is None or not controllers or not _settlement_like(ctx, place.key):
         return None
-    return Frame("gain", tuple(controllers), place.key, frame_date(ctx, match.start()), match.start())
+    return Frame(
+        "gain", tuple(controllers), place.key, frame_date(ctx, match.start()), match.start()
+    )
 
 
 def fell_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
-    """"Gao fell to the rebels on 31 March": the place's new holders follow "to"."""
+    """ "Gao fell to the rebels on 31 March": the place's new holders follow "to"."""
     place = place_before(ctx, match.start())
-    agents = heads_in(ctx, ctx.agents(ctx.absolute(match.end()), ctx.absolute(match.end() + 60)), ctx.doc.text)
+    agents = heads_in(
+        ctx, ctx.agents(ctx.absolute(match.end()), ctx.absolute(match.end() + 60)), ctx.doc.text
+    )
     if place is None or not agents or not _settlement_like(ctx, place.key):
         return None
     return Frame("gain", (agents[0].key,), place.key, frame_date(ctx, match.start()), match.start())
 
 
 def allowed_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
-    """"... allowing the CMA to control Kidal": a state granted by an agreement."""
+    """ "... allowing the CMA to control Kidal": a state granted by an agreement."""
     agents = ctx.agents(ctx.absolute(match.start()), ctx.absolute(match.end()))
     place = object_place(ctx, match.end(), window=40)
     if not agents or place is None or not _settlement_like(ctx, place.key):
         return None
-    return Frame("state", (agents[0].key,), place.key, frame_date(ctx, match.start()), match.start())
+    return Frame(
+        "state", (agents[0].key,), place.key, frame_date(ctx, match.start()), match.start()
+    )
 
 
 def stronghold_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
-    """"Kidal, (the) stronghold of the Tuareg rebels": held by them, as of the article."""
-    agents = heads_in(ctx, ctx.agents(ctx.absolute(match.end()), ctx.absolute(match.end() + 60)), ctx.doc.text)
+    """ "Kidal, (the) stronghold of the Tuareg rebels": held by them, as of the article."""
+    agents = heads_in(
+        ctx, ctx.agents(ctx.absolute(match.end()), ctx.absolute(match.end() + 60)), ctx.doc.text
+    )
     place = place_before(ctx, match.start())
     gap = ctx.folded[ctx.local(place.stop) : match.start()] if place else ""
     if not agents or place is None or len(gap) > 40 or not _settlement_like(ctx, place.key):
@@ -186,19 +194,30 @@ def stronghold_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None
 
 
 def active_frame(ctx: SentenceContext, match: re.Match[str], change: ControlChange) -> Frame | None:
-    """"X captured Y", "X withdrew from Y" (with allies "alongside Z")."""
+    """ "X captured Y", "X withdrew from Y" (with allies "alongside Z")."""
     if not is_factual(ctx, match.start()) or _is_passive(ctx, match.start()):
         return None
     place = object_place(ctx, match.end(), window=60)
     gap = ctx.folded[match.end() : ctx.local(place.begin)] if place else ""
     entering = match.group(0) in ("entered", "enters", "penetrated", "stormed")
-    if place is not None and re.search(r"\b(?:towards?|to|north|south|east|west)\b", gap) and change == "loss":
-        place = _told_place(ctx, match.start())  # "withdrew with his men towards Niger": left the town told
-    elif place is not None and re.search(r"\b(?:in|at|near|towards?|to|into|north|south|east|west)\b", gap) \
-            and not (entering and re.fullmatch(r"[^,;]*\b(?:in|into)\s+(?:[a-z'-]+\s+){0,6}", gap)):
+    if (
+        place is not None
+        and re.search(r"\b(?:towards?|to|north|south|east|west)\b", gap)
+        and change == "loss"
+    ):
+        place = _told_place(
+            ctx, match.start()
+        )  # "withdrew with his men towards Niger": left the town told
+    elif (
+        place is not None
+        and re.search(r"\b(?:in|at|near|towards?|to|into|north|south|east|west)\b", gap)
+        and not (entering and re.fullmatch(r"[^,;]*\b(?:in|into)\s+(?:[a-z'-]+\s+){0,6}", gap))
+    ):
         place = None  # "captured a stronghold in the north", "fled towards Abeibara"
     if place is None and match.group(0) != "left" and INTRANSITIVE.match(ctx.folded[match.end() :]):
-        place = _told_place(ctx, match.start())  # "the fighters withdrew.", "seized control not long after"
+        place = _told_place(
+            ctx, match.start()
+        )  # "the fighters withdrew.", "seized control not long after"
     if place is None or not _settlement_like(ctx, place.key):
         return None
     controllers = subject_agents(ctx, match.start())
@@ -206,11 +225,13 @@ def active_frame(ctx: SentenceContext, match: re.Match[str], change: ControlChan
         return None
     if change == "gain":
         controllers += [k for k in co_agents(ctx) if k not in controllers]
-    return Frame(change, tuple(controllers), place.key, frame_date(ctx, match.start()), match.start())
+    return Frame(
+        change, tuple(controllers), place.key, frame_date(ctx, match.start()), match.start()
+    )
 
 
 def passive_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
-    """"Kidal was captured by the MNLA", "was held by separatist Tuareg rebels"."""
+    """ "Kidal was captured by the MNLA", "was held by separatist Tuareg rebels"."""
     if not is_factual(ctx, match.start()):
         return None
     place = place_before(ctx, match.start())
@@ -218,11 +239,13 @@ def passive_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
     if place is None or not controllers or not _settlement_like(ctx, place.key):
         return None
     change: ControlChange = "state" if match.group(1) in {"held", "controlled"} else "gain"
-    return Frame(change, tuple(controllers), place.key, frame_date(ctx, match.start()), match.start())
+    return Frame(
+        change, tuple(controllers), place.key, frame_date(ctx, match.start()), match.start()
+    )
 
 
 def passive_loss_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
-    """"Malian forces were driven out (of Kidal)": the subject loses the place."""
+    """ "Malian forces were driven out (of Kidal)": the subject loses the place."""
     if not is_factual(ctx, match.start()):
         return None
     losers = subject_agents(ctx, match.start())
@@ -233,8 +256,12 @@ def passive_loss_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | No
 
 
 def under_control_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
-    """"Kidal had been under rebel control since 2014", "under the control of X"."""
-    change: ControlChange = "gain" if PASSED_UNDER.search(ctx.folded[max(0, match.start() - 30) : match.start()]) else "state"
+    """ "Kidal had been under rebel control since 2014", "under the control of X"."""
+    change: ControlChange = (
+        "gain"
+        if PASSED_UNDER.search(ctx.folded[max(0, match.start() - 30) : match.start()])
+        else "state"
+    )
     if match.group(1):
         key = CONTROL_ADJECTIVES.get(match.group(1)) or CONTROL_ADJECTIVES.get(
             match.group(1).split()[-1]
@@ -247,11 +274,13 @@ def under_control_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | N
     place = place_before(ctx, match.start())
     if not controllers or place is None or not _settlement_like(ctx, place.key):
         return None
-    return Frame(change, tuple(controllers), place.key, frame_date(ctx, match.start()), match.start())
+    return Frame(
+        change, tuple(controllers), place.key, frame_date(ctx, match.start()), match.start()
+    )
 
 
 def state_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
-    """"separatists who had held the city for a decade": a state with a duration."""
+    """ "separatists who had held the city for a decade": a state with a duration."""
     if _is_passive(ctx, match.start()) or not is_factual(ctx, match.start()):
         return None
     if re.search(r"\b(?:took|seized|taken|gained|regained|lost)\s+$", ctx.folded[: match.start()]):
@@ -276,15 +305,23 @@ def _other_point(ctx: SentenceContext, duration: DatedPhrase) -> TimeSpan | None
     return others[0].start if others else duration.end
 
 
-INTRANSITIVE = re.compile(r"\s*(?:[.,;]|$|\b(?:not\s+long|soon|shortly|quickly|north|south|east|west|towards?|"
-                          r"after|before|when|on|in\s+(?:january|february|march|april|may|june|july|august|"
-                          r"september|october|november|december|\d)))")
+INTRANSITIVE = re.compile(
+    r"\s*(?:[.,;]|$|\b(?:not\s+long|soon|shortly|quickly|north|south|east|west|towards?|"
+    r"after|before|when|on|in\s+(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|\d)))"
+)
 
 
 def _told_place(ctx: SentenceContext, local_at: int) -> Mention | None:
     """The town or site told earlier in the sentence, else in the paragraph."""
-    before = [m for m in ctx.places(ctx.sentence.begin, ctx.absolute(local_at)) if _settlement_like(ctx, m.key)]
-    if len(before) > 1 and re.fullmatch(r"\s*in\s+", ctx.folded[ctx.local(before[-2].stop) : ctx.local(before[-1].begin)]):
+    before = [
+        m
+        for m in ctx.places(ctx.sentence.begin, ctx.absolute(local_at))
+        if _settlement_like(ctx, m.key)
+    ]
+    if len(before) > 1 and re.fullmatch(
+        r"\s*in\s+", ctx.folded[ctx.local(before[-2].stop) : ctx.local(before[-1].begin)]
+    ):
         return before[-2]  # "the camp in Kidal": the camp
     if before:
         return before[-1]

@@ -17,7 +17,6 @@ A trigger that only refers back to an earlier event ("since the signing of",
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from kg.claims.attribution import Attribution, applicable
 from kg.claims.context import SentenceContext, clause_bounds, unique, words
@@ -116,8 +115,12 @@ def event_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[
                 continue
             if BACK_REFERENCE.search(ctx.folded[max(0, match.start() - 40) : match.start()]):
                 continue
-            if kind in MILITARY and ANAPHORIC_START.match(ctx.folded[: match.start()]) \
-                    and not re.match(r"\s+of\b", ctx.folded[match.end() :]) and "of" not in match.group(0):
+            if (
+                kind in MILITARY
+                and ANAPHORIC_START.match(ctx.folded[: match.start()])
+                and not re.match(r"\s+of\b", ctx.folded[match.end() :])
+                and "of" not in match.group(0)
+            ):
                 continue  # "The clashes lasted two hours": the clashes told before
             if TITLE_LINE.match(ctx.sentence.text) and len(ctx.sentence.text.split()) <= 6:
                 continue  # a heading ("Battle of Kidal (2023)") names an event, it does not tell one
@@ -133,7 +136,9 @@ def event_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[
     return claims
 
 
-def event_frames(ctx: SentenceContext, kind: str, match: re.Match[str], attribution: Attribution) -> list[EventClaim]:
+def event_frames(
+    ctx: SentenceContext, kind: str, match: re.Match[str], attribution: Attribution
+) -> list[EventClaim]:
     """The events of one trigger: one per place when places are coordinated ("in X and Y")."""
     named = named_event_mention(ctx, match)
     places = event_places(ctx, kind, match, named)
@@ -148,10 +153,16 @@ def event_frames(ctx: SentenceContext, kind: str, match: re.Match[str], attribut
     phrase = frame_date(ctx, match.start())
     start, end = span_of(phrase)
     if not places and kind in COUNTRY_EVENTS:
-        named_here = [m.key for m in ctx.places(ctx.sentence.begin, ctx.sentence.stop) if ctx.is_a(m.key, "Country")]
+        named_here = [
+            m.key
+            for m in ctx.places(ctx.sentence.begin, ctx.sentence.stop)
+            if ctx.is_a(m.key, "Country")
+        ]
         national = [c for m in ctx.mentions if (c := ctx.country_of(m.key))]
         places = named_here[:1] or national[:1] or ([ctx.main_country] if ctx.main_country else [])
-    nominal = bool(re.search(r"(?:ion|ure|al|ure)\s+of$|^capture\s+of|^recapture\s+of", match.group(0)))
+    nominal = bool(
+        re.search(r"(?:ion|ure|al|ure)\s+of$|^capture\s+of|^recapture\s+of", match.group(0))
+    )
     if not keep(ctx, kind, places, start, side_a + side_b, named, nominal):
         return []
     if kind == "LeavingGroup" and not _leaves_organisation(ctx, match):
@@ -160,9 +171,18 @@ def event_frames(ctx: SentenceContext, kind: str, match: re.Match[str], attribut
     dates = coordinated_dates(ctx, phrase) if phrase else [(start, end)]
     return [
         EventClaim(
-            rule=RULE.format(kind.lower()), evidence=ctx.evidence(), claimant=attribution.claimant,
-            polarity=attribution.polarity, event_type=kind, label=event_label(kind, ctx, place),
-            side_a=side_a, side_b=side_b, place=place, start=start, end=end, part_of=part_of,
+            rule=RULE.format(kind.lower()),
+            evidence=ctx.evidence(),
+            claimant=attribution.claimant,
+            polarity=attribution.polarity,
+            event_type=kind,
+            label=event_label(kind, ctx, place),
+            side_a=side_a,
+            side_b=side_b,
+            place=place,
+            start=start,
+            end=end,
+            part_of=part_of,
             event_key=named,
         )  # fmt: skip
         for place in (places or [None])
@@ -171,18 +191,26 @@ def event_frames(ctx: SentenceContext, kind: str, match: re.Match[str], attribut
 
 
 def coordinated_dates(ctx: SentenceContext, phrase: DatedPhrase) -> list[tuple[object, object]]:
-    """"in two coups in 2020 and 2021": one event per coordinated date."""
+    """ "in two coups in 2020 and 2021": one event per coordinated date."""
     spans = [span_of(phrase)]
     for other in ctx.dates:
         gap = ctx.doc.text[phrase.stop : other.begin] if other.begin >= phrase.stop else None
-        if gap is not None and gap.strip().lower() in ("and", ", and") and span_of(other) not in spans:
+        if (
+            gap is not None
+            and gap.strip().lower() in ("and", ", and")
+            and span_of(other) not in spans
+        ):
             spans.append(span_of(other))
     return spans
 
 
 def _leaves_organisation(ctx: SentenceContext, match: re.Match[str]) -> bool:
     after = [m for m in ctx.mentions if 0 <= m.begin - ctx.absolute(match.end()) <= 12]
-    return bool(after) and ctx.is_a(after[0].key, "Organisation") and not ctx.is_a(after[0].key, "State")
+    return (
+        bool(after)
+        and ctx.is_a(after[0].key, "Organisation")
+        and not ctx.is_a(after[0].key, "State")
+    )
 
 
 def keep(ctx: SentenceContext, kind: str, places: list[str], start: object, sides: tuple[str, ...],
@@ -208,7 +236,9 @@ def span_of(phrase: DatedPhrase | None) -> tuple[object, object]:
     return start, end
 
 
-def event_places(ctx: SentenceContext, kind: str, match: re.Match[str], named: str | None) -> list[str]:
+def event_places(
+    ctx: SentenceContext, kind: str, match: re.Match[str], named: str | None
+) -> list[str]:
     """The place(s) of the event of one trigger, by the rules of its type."""
     if named:
         place = named_place(ctx, named, match)
@@ -224,15 +254,21 @@ def event_places(ctx: SentenceContext, kind: str, match: re.Match[str], named: s
     window = 45 if kind in PLACE_AFTER_ONLY else 200
     candidates = [p for p in after if p.begin - trigger_end <= window and _introduced(ctx, p, kind)]
     if kind not in PLACE_AFTER_ONLY:
-        candidates += [p for p in ctx.places(begin, ctx.absolute(match.start())) if _introduced(ctx, p, kind)]
+        candidates += [
+            p for p in ctx.places(begin, ctx.absolute(match.start())) if _introduced(ctx, p, kind)
+        ]
     found = _finest(ctx, coordinated(ctx, candidates))
     if not found and re.search(r"\bwhere\s*$", ctx.folded[: ctx.local(begin)]):
         before = ctx.places(ctx.sentence.begin, begin)
-        found = [before[-1].key] if before else []  # "the town of Gao, ... where soldiers were deployed"
+        found = (
+            [before[-1].key] if before else []
+        )  # "the town of Gao, ... where soldiers were deployed"
     if not found and kind in OBJECT_PLACE:
         found = [k for k in [earlier_place(ctx, match) or ctx.paragraph_place] if k]
     elif not found and kind in MILITARY:
-        found = [k for k in [earlier_place(ctx, match)] if k]  # "tried to take the town ..., but were repelled"
+        found = [
+            k for k in [earlier_place(ctx, match)] if k
+        ]  # "tried to take the town ..., but were repelled"
     return found
 
 
@@ -244,33 +280,43 @@ def earlier_place(ctx: SentenceContext, match: re.Match[str]) -> str | None:
     if not before:
         return None
     last = before[-1]
-    if len(before) > 1 and re.fullmatch(r"\s*in\s+", ctx.folded[ctx.local(before[-2].stop) : ctx.local(last.begin)]):
+    if len(before) > 1 and re.fullmatch(
+        r"\s*in\s+", ctx.folded[ctx.local(before[-2].stop) : ctx.local(last.begin)]
+    ):
         return before[-2].key
     return last.key
 
 
-DIRECT_GAP = re.compile(r"^\s*(?:(?:again|also|back)\s+)?(?:(?:the|a|an|its|their)\s+)?(?:[a-z'-]+\s+){0,3}?(?:of\s+(?:the\s+)?)?$")
+DIRECT_GAP = re.compile(
+    r"^\s*(?:(?:again|also|back)\s+)?(?:(?:the|a|an|its|their)\s+)?(?:[a-z'-]+\s+){0,3}?(?:of\s+(?:the\s+)?)?$"
+)
 PASSIVE_AFTER_PLACE = re.compile(
     r"^\s*(?:was|were|had\s+been|has\s+been|is)\s+(?:again\s+|also\s+)?"
     r"(?:targeted\s+by\s+(?:[a-z0-9'-]+\s+){0,4})?$"
 )
 
 
-def direct_object_place(ctx: SentenceContext, match: re.Match[str], after: list[Mention]) -> str | None:
-    """"captured Anefis", "took control of the town of Kidal", "targeted Kidal"."""
+def direct_object_place(
+    ctx: SentenceContext, match: re.Match[str], after: list[Mention]
+) -> str | None:
+    """ "captured Anefis", "took control of the town of Kidal", "targeted Kidal"."""
     if not after:
         return None
     gap = ctx.folded[match.end() : ctx.local(after[0].begin)]
-    if DIRECT_GAP.match(gap.replace("#", " ")) and not re.search(r"\b(?:in|at|near|towards?|to|into)\b", gap):
-        if len(after) > 1 and re.fullmatch(r"\s*(?:town|city|village|locality|camp|base)\s+of\s+",
-                                           ctx.folded[ctx.local(after[0].stop) : ctx.local(after[1].begin)]):
+    if DIRECT_GAP.match(gap.replace("#", " ")) and not re.search(
+        r"\b(?:in|at|near|towards?|to|into)\b", gap
+    ):
+        if len(after) > 1 and re.fullmatch(
+            r"\s*(?:town|city|village|locality|camp|base)\s+of\s+",
+            ctx.folded[ctx.local(after[0].stop) : ctx.local(after[1].begin)],
+        ):
             return after[1].key  # "the northern Mali town of Tessalit"
         return after[0].key
     return None
 
 
 def passive_subject_place(ctx: SentenceContext, match: re.Match[str], begin: int) -> str | None:
-    """"The MINUSMA camp was targeted by drones", "the city ... was captured by the MNLA"."""
+    """ "The MINUSMA camp was targeted by drones", "the city ... was captured by the MNLA"."""
     before = ctx.places(begin, ctx.absolute(match.start()))
     if not before:
         return None
@@ -284,10 +330,14 @@ def _introduced(ctx: SentenceContext, place: Mention, kind: str) -> bool:
     before = ctx.folded[max(0, ctx.local(place.begin) - 30) : ctx.local(place.begin)]
     if re.search(r"\bwith\s+$", before):
         return False
-    if kind == "Offensive" and re.search(r"\b(?:towards?|against|on)\s+(?:the\s+)?(?:[a-z'-]+\s+){0,2}$", before):
+    if kind == "Offensive" and re.search(
+        r"\b(?:towards?|against|on)\s+(?:the\s+)?(?:[a-z'-]+\s+){0,2}$", before
+    ):
         return True  # an offensive's place is its objective
     from_ok = kind in OBJECT_PLACE or kind == "Statement"
-    of_ok = kind in PLACE_AFTER_ONLY and re.search(r"\b(?:governor|mayor|prefect)\s+of\s+(?:the\s+)?$", before)
+    of_ok = kind in PLACE_AFTER_ONLY and re.search(
+        r"\b(?:governor|mayor|prefect)\s+of\s+(?:the\s+)?$", before
+    )
     return bool(LOCATIVE.search(before) or (from_ok and FROM_PLACE.search(before)) or of_ok)
 
 
@@ -324,14 +374,20 @@ def named_event_mention(ctx: SentenceContext, match: re.Match[str]) -> str | Non
 
 def named_place(ctx: SentenceContext, named: str, match: re.Match[str]) -> str | None:
     """The place in a named event's own words: "battle of Ber" -> Ber."""
-    mention = next(m for m in ctx.mentions if m.key == named and m.begin <= ctx.absolute(match.start()) < m.stop)
+    mention = next(
+        m
+        for m in ctx.mentions
+        if m.key == named and m.begin <= ctx.absolute(match.start()) < m.stop
+    )
     name = ctx.doc.text[mention.begin : mention.stop]
     found = re.search(r"\b(?:of|for)\s+(.+?)(?:\s*\(\d{4}\))?$", name)
     key = ctx.lookup(found.group(1)) if found else None
     return key if key and ctx.is_a(key, "Place") else None
 
 
-def opposing_side(ctx: SentenceContext, match: re.Match[str], side_a: tuple[str, ...]) -> tuple[str, ...]:
+def opposing_side(
+    ctx: SentenceContext, match: re.Match[str], side_a: tuple[str, ...]
+) -> tuple[str, ...]:
     """Agents after "against", "from", "targeting" in the clause: the other side."""
     _, stop = clause_bounds(ctx, match.start())
     rest = ctx.folded[match.end() : ctx.local(stop)]
@@ -363,6 +419,3 @@ def event_label(kind: str, ctx: SentenceContext, place: str | None) -> str:
         mention = next((m for m in ctx.mentions if m.key == place), None)
         label = ctx.doc.text[mention.begin : mention.stop] if mention else None
     return f"{name} at {label}" if label else name
-
-
-

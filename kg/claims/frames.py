@@ -42,7 +42,9 @@ def is_factual(ctx: SentenceContext, local_at: int) -> bool:
 ACHIEVED = re.compile(r"\b(?:managed|succeeded|went\s+on)\s+(?:to|in)\s+$")
 
 
-def heads(mentions: list[Mention], text: str, is_a: Callable[[str, str], bool] | None = None) -> list[Mention]:
+def heads(
+    mentions: list[Mention], text: str, is_a: Callable[[str, str], bool] | None = None
+) -> list[Mention]:
     """Drop a mention that only modifies the next one ("United Nations peacekeepers");
     but a generic head keeps its specific modifier ("AQIM jihadists" is AQIM)."""
     kept: list[Mention] = []
@@ -51,8 +53,12 @@ def heads(mentions: list[Mention], text: str, is_a: Callable[[str, str], bool] |
         if nxt and not text[mention.stop : nxt.begin].strip(" '’s"):
             if is_a is None or not is_a(nxt.key, "CollectiveActor"):
                 continue
-        if kept and is_a is not None and is_a(mention.key, "CollectiveActor") \
-                and not text[kept[-1].stop : mention.begin].strip(" '’s"):
+        if (
+            kept
+            and is_a is not None
+            and is_a(mention.key, "CollectiveActor")
+            and not text[kept[-1].stop : mention.begin].strip(" '’s")
+        ):
             continue
         kept.append(mention)
     return kept
@@ -84,7 +90,11 @@ def subject_agents(ctx: SentenceContext, local_at: int) -> list[str]:
             return list(ctx.previous_subjects)
     gerund = re.match(r"\s*by\s+[a-z]+ing\b[^,]*,\s*", ctx.folded)
     if gerund and local_at < gerund.end():
-        after = heads_in(ctx, ctx.agents(ctx.absolute(gerund.end()), ctx.absolute(gerund.end() + 40)), ctx.doc.text)
+        after = heads_in(
+            ctx,
+            ctx.agents(ctx.absolute(gerund.end()), ctx.absolute(gerund.end() + 40)),
+            ctx.doc.text,
+        )
         return [after[0].key] if after else []
     return []
 
@@ -219,7 +229,7 @@ def frame_date(ctx: SentenceContext, local_at: int) -> DatedPhrase | None:
 
 
 def _in_relative_clause(ctx: SentenceContext, phrase: DatedPhrase) -> bool:
-    """"the junta, which in 2020 seized power": that date belongs to the relative clause."""
+    """ "the junta, which in 2020 seized power": that date belongs to the relative clause."""
     begin, _ = clause_bounds(ctx, ctx.local(phrase.begin))
     return bool(re.search(r"\b(?:which|who|where)\s*$", ctx.folded[: ctx.local(begin)]))
 
@@ -232,5 +242,5 @@ def point(phrase: DatedPhrase | None) -> TimeSpan | None:
 
 
 def is_duration(phrase: DatedPhrase) -> bool:
-    """"since 2014", "for a decade": a start with no end."""
+    """ "since 2014", "for a decade": a start with no end."""
     return phrase.start is not None and phrase.end is None

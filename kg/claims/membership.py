@@ -12,7 +12,7 @@ import re
 from kg.claims.attribution import Attribution
 from kg.claims.context import SentenceContext, unique, words
 from kg.claims.frames import frame_date, heads_in, is_factual, subject_agents
-from kg.model import DatedPhrase, Mention, MembershipChange, MembershipClaim, TimeSpan
+from kg.model import DatedPhrase, MembershipChange, MembershipClaim, Mention, TimeSpan
 
 RULE = "membership.{}.v1"
 
@@ -20,7 +20,9 @@ COALITION = re.compile(
     r"\b(?:a|an|the)\s+(?:[a-z-]+\s+){0,3}(?:coalition|alliance|union|grouping|federation)\s+"
     r"(?:between|of|uniting|bringing\s+together|comprising|made\s+up\s+of)\s+"
 )
-MEMBER_OF = re.compile(r"\b(?:a\s+|the\s+)?(?:founding\s+)?member(?:s)?(?:\s+[a-z-]+)?\s+of\s+(?:the\s+)?")
+MEMBER_OF = re.compile(
+    r"\b(?:a\s+|the\s+)?(?:founding\s+)?member(?:s)?(?:\s+[a-z-]+)?\s+of\s+(?:the\s+)?"
+)
 JOINED = re.compile(words("joined", "joins", "rejoined", "integrated", "became a member of"))
 LEFT = re.compile(words("left", "quit", "leaves", "withdrew from", "exited", "exits", "pulled out of",
                         "split from", "broke away from"))  # fmt: skip
@@ -28,11 +30,17 @@ CREATED = re.compile(
     r"\b(?:who|which|that)\s+(?:they\s+)?(?:created|formed|founded|established)\b|"
     r"\b(?:created|formed|founded|established)\s+(?:the\s+)?"
 )
-APPOSITION = re.compile(r"^\s*(?:\([^)]*\))?\s*,?\s*(?:(?:is|was|are|were|has\s+been|became|remains)\s+)?(?:also\s+)?(?:still\s+)?$")
-COUNT_ANTECEDENT = re.compile(r"\b(?:both|the\s+two|the\s+three|all\s+three)\s+(?:countries|states|groups|movements)\b")  # noqa: E501
+APPOSITION = re.compile(
+    r"^\s*(?:\([^)]*\))?\s*,?\s*(?:(?:is|was|are|were|has\s+been|became|remains)\s+)?(?:also\s+)?(?:still\s+)?$"
+)
+COUNT_ANTECEDENT = re.compile(
+    r"\b(?:both|the\s+two|the\s+three|all\s+three)\s+(?:countries|states|groups|movements)\b"
+)  # noqa: E501
 
 
-def membership_claims(ctx: SentenceContext, attributions: list[Attribution], previous: list[Mention]) -> list[MembershipClaim]:
+def membership_claims(
+    ctx: SentenceContext, attributions: list[Attribution], previous: list[Mention]
+) -> list[MembershipClaim]:
     """Membership claims of a sentence; ``previous`` are the mentions of the sentence before."""
     found: list[tuple[str, str, MembershipChange, DatedPhrase | None]] = []
     found += coalition_of(ctx)
@@ -53,7 +61,9 @@ def membership_claims(ctx: SentenceContext, attributions: list[Attribution], pre
     return claims
 
 
-def membership_bounds(change: MembershipChange, phrase: DatedPhrase | None) -> tuple[TimeSpan | None, TimeSpan | None]:
+def membership_bounds(
+    change: MembershipChange, phrase: DatedPhrase | None
+) -> tuple[TimeSpan | None, TimeSpan | None]:
     if phrase is None:
         return None, None
     if change == "leave":
@@ -70,14 +80,19 @@ def _alliances(ctx: SentenceContext, mentions: list[Mention]) -> list[Mention]:
 def _list_after(ctx: SentenceContext, local_at: int, window: int = 120) -> list[str]:
     """Agents listed right after local offset: "A, B and C" (stops at a clause break)."""
     rest = ctx.folded[local_at : local_at + window]
-    cut = re.search(r"[.;:]|\b(?:which|who|that|due|because|since|in\s+(?:may|june|19|20))\b|,\s+(?!and\b|the\b|an?\b)(?=[a-z]+\s)", rest)  # noqa: E501
+    cut = re.search(
+        r"[.;:]|\b(?:which|who|that|due|because|since|in\s+(?:may|june|19|20))\b|,\s+(?!and\b|the\b|an?\b)(?=[a-z]+\s)",
+        rest,
+    )  # noqa: E501
     stop = ctx.absolute(local_at + (cut.start() if cut else len(rest)))
     agents = heads_in(ctx, ctx.agents(ctx.absolute(local_at), stop), ctx.doc.text)
     return list(unique(m.key for m in agents))
 
 
-def coalition_of(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
-    """"X (...), a coalition between A and B" / "X is an alliance between A and B"."""
+def coalition_of(
+    ctx: SentenceContext,
+) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """ "X (...), a coalition between A and B" / "X is an alliance between A and B"."""
     found = []
     for match in COALITION.finditer(ctx.folded):
         before = _alliances(ctx, ctx.between(ctx.sentence.begin, ctx.absolute(match.start())))
@@ -89,11 +104,15 @@ def coalition_of(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange,
     return found
 
 
-def member_of(ctx: SentenceContext, previous: list[Mention]) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
-    """"A, a member militia of B" / "Both countries, members of the AES"."""
+def member_of(
+    ctx: SentenceContext, previous: list[Mention]
+) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """ "A, a member militia of B" / "Both countries, members of the AES"."""
     found = []
     for match in MEMBER_OF.finditer(ctx.folded):
-        after = _alliances(ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 80)))
+        after = _alliances(
+            ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 80))
+        )
         if not after:
             continue
         organisation = after[0].key
@@ -116,8 +135,10 @@ def _members_before(ctx: SentenceContext, local_at: int, previous: list[Mention]
     return [agents[-1].key] if APPOSITION.match(gap) else []
 
 
-def joined_or_left(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
-    """"A joined B", "A left B": the subject and the first organisation after the verb."""
+def joined_or_left(
+    ctx: SentenceContext,
+) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """ "A joined B", "A left B": the subject and the first organisation after the verb."""
     found = []
     for pattern, change in ((JOINED, "join"), (LEFT, "leave")):
         for match in pattern.finditer(ctx.folded):
@@ -135,7 +156,7 @@ def joined_or_left(ctx: SentenceContext) -> list[tuple[str, str, MembershipChang
 
 
 def _in_target(ctx: SentenceContext, local_at: int, organisations: list[Mention]) -> str:
-    """"Platform joined the CMA in the CSP-PSD": the alliance after "in" is the one joined."""
+    """ "Platform joined the CMA in the CSP-PSD": the alliance after "in" is the one joined."""
     rest = ctx.folded[local_at : local_at + 80]
     inside = re.search(r"\bin\s+the\s+", rest)
     if inside:
@@ -145,11 +166,15 @@ def _in_target(ctx: SentenceContext, local_at: int, organisations: list[Mention]
     return organisations[0].key
 
 
-def created_by(ctx: SentenceContext, previous: list[Mention]) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
-    """"A, B and C, who created the D coalition" / "the AES, which they created with Mali"."""
+def created_by(
+    ctx: SentenceContext, previous: list[Mention]
+) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """ "A, B and C, who created the D coalition" / "the AES, which they created with Mali"."""
     found = []
     for match in CREATED.finditer(ctx.folded):
-        after = _alliances(ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 60)))
+        after = _alliances(
+            ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 60))
+        )
         before = ctx.between(ctx.sentence.begin, ctx.absolute(match.start()))
         if match.group(0).startswith(("which", "that")) and "they" in match.group(0):
             alliance = [m for m in _alliances(ctx, before) if ctx.is_a(m.key, "Alliance")]
@@ -159,7 +184,12 @@ def created_by(ctx: SentenceContext, previous: list[Mention]) -> list[tuple[str,
             members += _list_after(ctx, match.end() + _with_offset(ctx, match.end()))
             found += [(m, alliance[-1].key, "found", None) for m in unique(members)]
         elif after and ctx.is_a(after[0].key, "Alliance") and match.group(0).startswith("who"):
-            members = [m.key for m in heads_in(ctx, ctx.agents(ctx.sentence.begin, ctx.absolute(match.start())), ctx.doc.text)]  # noqa: E501
+            members = [
+                m.key
+                for m in heads_in(
+                    ctx, ctx.agents(ctx.sentence.begin, ctx.absolute(match.start())), ctx.doc.text
+                )
+            ]  # noqa: E501
             members = _trailing_list(ctx, members, match.start())
             found += [(m, after[0].key, "found", frame_date(ctx, match.start())) for m in members]
     return found

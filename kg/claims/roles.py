@@ -45,8 +45,10 @@ PERSON_THEN_ROLE = re.compile(
     r"(?:[a-z'-]+\s+){0,8}?$"
 )
 # Role before person: "Malian president Assimi Goita", "junta leader and interim president, Colonel X".
-TITLES = (r"(?:colonel|col\.|general|gen\.|lieutenant|lt\.|major|captain|capt\.|commander|sergeant|"
-          r"imam|sheikh|dr\.|mr\.|mrs\.|ms\.|division\s+general|brigadier)(?:-[a-z]+)?")
+TITLES = (
+    r"(?:colonel|col\.|general|gen\.|lieutenant|lt\.|major|captain|capt\.|commander|sergeant|"
+    r"imam|sheikh|dr\.|mr\.|mrs\.|ms\.|division\s+general|brigadier)(?:-[a-z]+)?"
+)
 ROLE_THEN_PERSON = re.compile(
     r"^(?:\s+and\s+(?:[a-z'-]+\s+){0,4}?[a-z'-]+)?(?:\s+of\s+(?:the\s+)?[\w' -]{2,40}?)?\s*,?\s*"
     rf"(?:the\s+)?(?:{TITLES}\s+)*$"
@@ -99,11 +101,15 @@ def role_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[R
     return claims
 
 
-BEGINS = re.compile(r"\b(?:installed|appointed|named|sworn\s+in|became|elected|promoted|took\s+office)\b")
+BEGINS = re.compile(
+    r"\b(?:installed|appointed|named|sworn\s+in|became|elected|promoted|took\s+office)\b"
+)
 
 
-def role_dates(ctx: SentenceContext, match: re.Match[str], phrase: DatedPhrase | None) -> tuple[TimeSpan | None, TimeSpan | None]:
-    """"since May 2021" and "was appointed governor on 22 November" date the start; any other
+def role_dates(
+    ctx: SentenceContext, match: re.Match[str], phrase: DatedPhrase | None
+) -> tuple[TimeSpan | None, TimeSpan | None]:
+    """ "since May 2021" and "was appointed governor on 22 November" date the start; any other
     date ("the junta leader said on Tuesday") is when the role was seen held: start == end."""
     if phrase is None:
         return None, None
@@ -124,7 +130,9 @@ def holder_of(ctx: SentenceContext, match: re.Match[str], persons: list[Mention]
     after = [p for p in persons if p.begin >= role_end and p.begin - role_end <= 60]
     for person in after[:1]:
         gap = ctx.folded[ctx.local(role_end) : ctx.local(person.begin)]
-        own_title = any(p.search(gap) for _, p in COMPILED) and re.search(r"\b(?:his|her|its|their|the)\b", gap)
+        own_title = any(p.search(gap) for _, p in COMPILED) and re.search(
+            r"\b(?:his|her|its|their|the)\b", gap
+        )
         if ROLE_THEN_PERSON.match(gap) and not own_title:
             return person
     before = [p for p in persons if p.stop <= role_begin and role_begin - p.stop <= 70]
@@ -144,7 +152,9 @@ def state_of(ctx: SentenceContext, match: re.Match[str], found: list[str]) -> li
     """A state office is held in a state: the one named with it, else the document's country."""
     inside = [m.key for m in ctx.between(ctx.absolute(match.start()), ctx.absolute(match.end()))]
     found = found + inside
-    states = [k for k in found if ctx.is_a(k, "State")] + [c for k in found if (c := ctx.country_of(k))]
+    states = [k for k in found if ctx.is_a(k, "State")] + [
+        c for k in found if (c := ctx.country_of(k))
+    ]
     if states:
         return states[:1]
     before = ctx.folded[max(0, match.start() - 30) : match.start()]
@@ -159,7 +169,7 @@ def within_of(ctx: SentenceContext, match: re.Match[str], holder: Mention) -> li
     rest = ctx.folded[match.end() : match.end() + 160]
     of = re.match(r"\s+of\s+(?:the\s+)?", rest)
     if of:
-        stop = re.search(r"[,.;]|\bsince\b|\bon\b|\bin\s+\d", rest[of.end():])
+        stop = re.search(r"[,.;]|\bsince\b|\bon\b|\bin\s+\d", rest[of.end() :])
         end = match.end() + of.end() + (stop.start() if stop else len(rest) - of.end())
         found = [m.key for m in ctx.between(ctx.absolute(match.end()), ctx.absolute(end))
                  if m.key != holder.key and not ctx.is_a(m.key, "Person")]  # fmt: skip
