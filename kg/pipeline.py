@@ -63,10 +63,17 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
     dated = dates_stage.find_dates(doc.text, doc.published)
     local_types = {e.key: e.types for e in found.discovered}
 
+    answers: dict[tuple[str, str], bool] = {}
+
     def is_a(key: str, cls: str) -> bool:
-        if key in local_types:
-            return cls in registry.expand_types(local_types[key])
-        return registry.is_a(key, cls)
+        answer = answers.get((key, cls))
+        if answer is None:
+            if key in local_types:
+                answer = cls in registry.expand_types(local_types[key])
+            else:
+                answer = registry.is_a(key, cls)
+            answers[(key, cls)] = answer
+        return answer
 
     publisher = publisher_key(doc.publisher or "unknown publisher", registry.entities)[0]
     knowledge = claims_stage.Knowledge(

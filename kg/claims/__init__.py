@@ -16,9 +16,11 @@ mentions, dates) and return claims:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from kg.claims.attribution import attribute
 from kg.claims.casualties import casualty_claims
@@ -32,6 +34,7 @@ from kg.model import Claim, DatedPhrase, Document, Entity, Mention, Sentence, Ti
 from kg.text import fold, is_furniture, sentences
 
 STAGE = "claims.v1"
+_Span = TypeVar("_Span", Mention, DatedPhrase)
 RELATIVE_DAY = re.compile(
     r"\b(?:the\s+next\s+day|that\s+same\s+day|the\s+same\s+day|that\s+night|the\s+following\s+day)\b"
 )  # noqa: E501
@@ -152,6 +155,13 @@ def main_country(mentions: Sequence[Mention], is_a: Callable[[str, str], bool]) 
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 
+def within(spans: Sequence[_Span], sentence: Sentence) -> list[_Span]:
+    """The spans (sorted by begin) wholly inside the sentence, found by bisection."""
+    first = bisect_left(spans, sentence.begin, key=lambda x: x.begin)
+    last = bisect_left(spans, sentence.stop, lo=first, key=lambda x: x.begin)
+    return [x for x in spans[first:last] if x.stop <= sentence.stop]
+
+
 def sentence_context(
     doc: Document,
     sentence: Sentence,
@@ -163,8 +173,8 @@ def sentence_context(
 ) -> SentenceContext:
     """The sentence's mentions and dates; "the next day" resolved against the last day seen,
     "today" inside a quotation against the date the sentence gives the statement."""
-    inside = tuple(m for m in mentions if m.begin >= sentence.begin and m.stop <= sentence.stop)
-    own = [d for d in dates if d.begin >= sentence.begin and d.stop <= sentence.stop]
+    inside = tuple(within(mentions, sentence))
+    own = list(within(dates, sentence))
     folded = fold(sentence.text)
     if last_day is not None:
         for match in RELATIVE_DAY.finditer(folded):

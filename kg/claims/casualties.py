@@ -76,6 +76,9 @@ LOSSES = re.compile(
 )
 
 
+ANY_TOLL = re.compile(rf"\b(?:{_KILL}|dead|losses|casualties|neutrali[sz]ed|massacred)\b")
+
+
 @dataclass(frozen=True)
 class Figure:
     casualty: CasualtyKind
@@ -89,6 +92,8 @@ class Figure:
 def casualty_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[CasualtyClaim]:
     """One claim per figure per claimant."""
     claims: list[CasualtyClaim] = []
+    if not ANY_TOLL.search(ctx.folded):
+        return claims
     places = [m for m in ctx.places(ctx.sentence.begin, ctx.sentence.stop)
               if not ctx.is_a(m.key, "Country")]  # fmt: skip
     for figure in figures(ctx):

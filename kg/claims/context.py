@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from kg.model import DatedPhrase, Document, Evidence, Mention, Sentence, TimeSpan
 
@@ -37,6 +38,11 @@ class SentenceContext:
     country_of: Callable[[str], str | None] = lambda key: None  # a national body's country
     forces_of: Callable[[str], str | None] = lambda key: None  # a country's armed forces
     label_of: Callable[[str], str | None] = lambda key: None  # an entity's English label
+
+    @cached_property
+    def cuts(self) -> tuple[tuple[int, int], ...]:
+        """Spans of the clause-cutting words and marks of the sentence, in order."""
+        return tuple(m.span() for m in _CLAUSE_CUT.finditer(self.folded))
 
     @property
     def begin(self) -> int:
@@ -124,11 +130,13 @@ def clause_bounds(ctx: SentenceContext, at: int) -> tuple[int, int]:
     commas are kept, since appositions ("Mali's army, backed by ...,") are part
     of the clause.
     """
-    cuts = [0, len(ctx.folded)]
-    for match in _CLAUSE_CUT.finditer(ctx.folded):
-        cuts.append(match.start() if match.start() >= at else match.end())
-    left = max(c for c in cuts if c <= at)
-    right = min(c for c in cuts if c > at) if any(c > at for c in cuts) else len(ctx.folded)
+    left, right = 0, len(ctx.folded)
+    for start, end in ctx.cuts:
+        cut = start if start >= at else end
+        if cut <= at:
+            left = max(left, cut)
+        else:
+            right = min(right, cut)
     return ctx.absolute(left), ctx.absolute(right)
 
 

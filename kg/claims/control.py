@@ -70,6 +70,13 @@ CONTROL_ADJECTIVES = {
 }  # fmt: skip
 
 
+ANY_FRAME = re.compile("|".join(
+    p if isinstance(p, str) else p.pattern
+    for p in (GAIN_ACTIVE, LOSS_ACTIVE, LOSS_PASSIVE, STATE_ACTIVE, UNDER_CONTROL, NOMINAL_GAIN, GAIN_PASSIVE,
+              ALLOWED_TO, STRONGHOLD, FELL)
+))  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Frame:
     change: ControlChange
@@ -115,6 +122,8 @@ def bounds(frame: Frame) -> tuple[TimeSpan | None, TimeSpan | None]:
 
 def frames(ctx: SentenceContext) -> Iterator[Frame]:
     """Control frames: active gains and losses, passives, nominals, states."""
+    if not ANY_FRAME.search(ctx.folded):
+        return
     for pattern, change in ((GAIN_ACTIVE, "gain"), (LOSS_ACTIVE, "loss")):
         for match in re.finditer(pattern, ctx.folded):
             frame = active_frame(ctx, match, change)  # type: ignore[arg-type]

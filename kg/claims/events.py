@@ -78,6 +78,7 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
     ("AircraftCrash", words("crashed", "plane crash", "shot down")),
 )  # fmt: skip
 COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in TRIGGERS)
+ANY_TRIGGER = re.compile("|".join(pattern for _, pattern in TRIGGERS))  # one pass rules a sentence out
 LOCATIVE = re.compile(
     r"\b(?:in|at|near|around|outside|inside|on|into)\s+(?:and\s+around\s+)?(?:the\s+)?"
     r"(?:(?:town|city|village|locality|region|camp|base|fort|airport|valley|area|outskirts|vicinity|"
@@ -107,6 +108,8 @@ CASUALTY_WORDS = re.compile(r"\b(?:killed|killing|injured|wounded|dead|victims|c
 def event_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[EventClaim]:
     """One claim per event of the sentence (and attribution)."""
     claims: list[EventClaim] = []
+    if not ANY_TRIGGER.search(ctx.folded):
+        return claims
     taken: list[tuple[int, int]] = []
     seen: set[tuple[str, str | None, object]] = set()
     for kind, pattern in COMPILED:
