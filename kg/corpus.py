@@ -46,6 +46,7 @@ REQUIRED_KEYS = ("published",)
 _KEY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(.*?)\s*$")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_URL = re.compile(r"https?://[^\s/?#<>\"{}|\\^`]+[^\s<>\"{}|\\^`]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,9 @@ def read_article(path: Path, *, today: date | None = None) -> tuple[Document, li
         for k in meta
         if k not in KNOWN_KEYS
     ]
+    url = meta.get("url", "")
+    if url and not _URL.fullmatch(url):
+        warnings.append(f"url {url!r} is not an http(s) URL; it is kept as text, fix it")
     return document_from(path, meta, body, today=today), warnings
 
 
@@ -201,8 +205,9 @@ def document_from(path: Path, meta: dict[str, str], body: str, *, today: date | 
             raise CorpusError(f"no '{key}' in the front matter; add '{key}: YYYY-MM-DD'")
     published = parse_published(meta["published"], today=today)
     language = meta.get("language", "en")
-    if not _LANGUAGE.match(language):
-        raise CorpusError(f"language {language!r} is not a language tag; write e.g. 'en' or 'fr'")
+    for key, tag in (("language", language), ("original_language", meta.get("original_language"))):
+        if tag and not _LANGUAGE.match(tag):
+            raise CorpusError(f"{key} {tag!r} is not a language tag; write e.g. 'en' or 'fr'")
     stem = path.stem
     return Document(
         doc_id=stem if _SAFE_ID.match(stem) else slugify(stem),

@@ -83,9 +83,22 @@ def check_iri(iri: str) -> str:
         or not _IRI_ASCII.fullmatch(ascii_part)
         or _PCT.search(iri)
         or not others_ok
+        or not _parses_as_iri(iri)
     ):
         raise QueryError(f"{iri!r} is not a valid IRI (RFC 3987); check the parameter.")
     return iri
+
+
+def _parses_as_iri(iri: str) -> bool:
+    """pyoxigraph's full RFC 3987 check (where each character may go: '[' only in a host,
+    private-use characters only in a query), as the embedded store does."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def _escape(text: str) -> str:

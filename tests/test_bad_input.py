@@ -87,6 +87,11 @@ CASES: dict[str, tuple[bytes, str | None]] = {
                         "the date"),
     "bad-language.txt": (article(language="English"), "error: language 'English' is not a "
                          "language tag; write e.g. 'en' or 'fr'"),
+    "bad-original-language.txt": (article(original_language="French"), "error: "
+                                  "original_language 'French' is not a language tag; write e.g. "
+                                  "'en' or 'fr'"),
+    "bad-url.txt": (article(url="javascript:alert(1)"), "warning: url 'javascript:alert(1)' is not "
+                    "an http(s) URL; it is kept as text, fix it"),
     "no-text.txt": (article(""), "error: the article has no text after its front matter; add "
                     "the text"),
     "unknown-key.txt": (article(author="Jane Doe"), "warning: unknown front matter key 'author' "
@@ -100,7 +105,7 @@ SIZE = len(CASES["big.txt"][0])
 CASES["big.txt"] = (CASES["big.txt"][0], f"error: file is {SIZE / 1e6:.1f} MB, over the "
                     f"{MAX_BYTES // 2**20} MB limit for one article; split it into articles or "
                     "remove it")  # fmt: skip
-BUILT = ("good", "unknown-key", "utf16", "no-entity")  # the readable ones (warnings only)
+BUILT = ("good", "unknown-key", "utf16", "no-entity", "bad-url")  # the readable ones (warnings only)
 #: Problems found while extracting come after those found while reading.
 LATE = ("no-entity.txt",)
 
