@@ -115,9 +115,8 @@ def place_periods(place: str, claims: Sequence[Sourced]) -> list[Period]:
     """The succession of controllers of one place."""
     changes = opening_changes(claims)
     losses = [s for s in claims if s.claim.change == "loss" and s.claim.end]  # type: ignore[attr-defined]
-    supports = [
-        s for s in claims if s not in {x for c in changes for x in c.support} and s not in losses
-    ]
+    used = {x.iri for c in changes for x in c.support} | {x.iri for x in losses}
+    supports = [s for s in claims if s.iri not in used]
     latest = max(s.published for s in claims)
     periods: list[Period] = []
     for i, change in enumerate(changes):
