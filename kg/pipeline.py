@@ -275,8 +275,9 @@ def _remove(item: Path) -> None:
 
 
 def _absolute(path: Path) -> Path:
-    """The path made absolute without resolving symlinks (``.`` has a name then)."""
-    return Path(os.path.abspath(path))
+    """The path made absolute (``.`` has a name then); a link to a folder is followed, so
+    the folder it points to is replaced, not the link."""
+    return Path(os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path))
 
 
 def publish(staging: Path, out: Path) -> None:

@@ -251,6 +251,16 @@ def test_publish_into_a_folder_with_user_files_replaces_only_the_outputs(tmp_pat
     assert (out / "store" / "CURRENT").read_text() == "new store/CURRENT"
 
 
+def test_publish_through_a_link_replaces_the_folder_it_points_to(tmp_path: Path) -> None:
+    real = fake_build(tmp_path / "real", "old")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    staging = fake_build(staging_dir(link), "new")
+    assert staging.parent == tmp_path and staging.name.startswith(".real.staging-")
+    publish(staging, link)
+    assert link.is_symlink() and (real / "kg.trig").read_text() == "new kg.trig"
+
+
 def test_publish_into_a_new_folder(tmp_path: Path) -> None:
     out = tmp_path / "fresh" / "build"
     out.parent.mkdir()

