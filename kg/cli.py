@@ -356,12 +356,13 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 7878,
     build_dir: BuildDir = Path("build"),
+    timeout: TimeoutOpt = 30.0,
 ) -> None:
     """Serve the build as a local read-only SPARQL endpoint (Ctrl-C stops it)."""
     with reported():
         from kg import serve as server
 
-        server.serve(build_dir, host, port, announce=typer.echo)
+        server.serve(build_dir, host, port, announce=typer.echo, timeout=timeout)
 
 
 def main() -> None:

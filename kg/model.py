@@ -44,7 +44,7 @@ class TimeSpan:
             return self.earliest.isoformat()
         if self.precision == "month":
             return self.earliest.isoformat()[:7]
-        return str(self.earliest.year)
+        return f"{self.earliest.year:04d}"  # xsd:gYear wants four digits
 
 
 @dataclass(frozen=True)

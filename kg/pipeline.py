@@ -150,7 +150,7 @@ def extract_corpus(
     for extraction in extractions:
         if not extraction.mentions:
             problems.append(CorpusProblem(extraction.document.path, "warning",
-                                          "no known entity recognised; is it about the Sahel?"))  # fmt: skip
+                                          "no known entity recognised, so nothing was extracted: check that it is the article's text in English, or add its names to ontology/registry.ttl"))  # fmt: skip
     return CorpusExtraction(tuple(extractions), tuple(problems))
 
 

@@ -7,7 +7,7 @@ the union of the named graphs as default graph, like ``kg query``. SPARQL
 Update is refused by the server. Ctrl-C stops the server and removes the copy.
 
 >>> serve_command(Path("build"), location=Path("/tmp/copy"))[1:]
-['serve-read-only', '--location', '/tmp/copy', '--bind', '127.0.0.1:7878', '--union-default-graph']
+['serve-read-only', '--location', '/tmp/copy', '--bind', '127.0.0.1:7878', '--union-default-graph', '--timeout-s', '30']
 """
 
 from __future__ import annotations
@@ -49,14 +49,25 @@ def oxigraph_binary() -> str:
     return found
 
 
+DEFAULT_TIMEOUT = 30.0  # seconds a served query may run
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def serve_command(
-    build_dir: Path, host: str = "127.0.0.1", port: int = 7878, *, location: Path | None = None
+    build_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    *,
+    location: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> list[str]:
-    """The server's command line (``location`` defaults to ``build_dir/store``)."""
+    """The server's command line (``location`` defaults to ``build_dir/store``); every query
+    is stopped after ``timeout`` seconds, so one runaway query cannot hold a core."""
     where = location if location is not None else store_path(build_dir)
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return [oxigraph_binary(), "serve-read-only", "--location", str(where), "--bind", bind,
-            "--union-default-graph"]  # fmt: skip
+            "--union-default-graph", "--timeout-s", str(max(1, round(timeout)))]  # fmt: skip
+
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float) -> bool:
@@ -81,15 +92,21 @@ def serve(
     port: int = 7878,
     *,
     announce: Callable[[str], None] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> None:
-    """Serve the build read-only at ``http://host:port/query`` until Ctrl-C or SIGTERM."""
+    """Serve the build read-only at ``http://host:port/query`` until Ctrl-C or SIGTERM.
+
+    The oxigraph server evaluates SPARQL ``SERVICE`` clauses (it fetches the
+    URLs a query names): bound to loopback, as by default, only local users can
+    make it do so; on another address anyone who reaches it can.
+    """
     open_store(build_dir)  # a clear BuildMissingError before anything starts
     oxigraph_binary()  # fail before copying when the server is not installed
     _check_port(host, port)
     with tempfile.TemporaryDirectory(prefix="kg-serve-") as scratch:
         copy = Path(scratch) / "store"
         shutil.copytree(store_path(build_dir), copy)
-        command = serve_command(build_dir, host, port, location=copy)
+        command = serve_command(build_dir, host, port, location=copy, timeout=timeout)
         log = Path(scratch) / "server.log"
         with open(log, "wb") as log_stream:
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log_stream)
@@ -122,6 +139,9 @@ def _run(
         )
     if announce is not None:
         announce(f"Serving the build read-only at {base}/query (SPARQL 1.1); Ctrl-C stops.")
+        if host not in LOOPBACK:
+            announce(f"Warning: {host} is not a loopback address: anyone who reaches it can query, "
+                     "and SPARQL SERVICE lets a query make this machine fetch other URLs.")
     process.wait()
     if process.returncode not in (0, -signal.SIGINT, -signal.SIGTERM):
         raise StoreError(f"The oxigraph server stopped: {_last_line(log) or process.returncode}")

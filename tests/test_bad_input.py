@@ -97,7 +97,7 @@ CASES: dict[str, tuple[bytes, str | None]] = {
     "unknown-key.txt": (article(author="Jane Doe"), "warning: unknown front matter key 'author' "
                         f"ignored (known: {KNOWN})"),
     "no-entity.txt": (article("The weather was pleasant and nothing else happened that day.\n"),
-                      "warning: no known entity recognised; is it about the Sahel?"),
+                      "warning: no known entity recognised, so nothing was extracted: check that it is the article's text in English, or add its names to ontology/registry.ttl"),
     "new\nline.txt": (article(language="x"), "error: language 'x' is not a language tag; write "
                       "e.g. 'en' or 'fr'"),
 }

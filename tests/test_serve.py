@@ -171,8 +171,9 @@ def test_serve_command_shape() -> None:
     command = serve_command(Path("build"), "::1", 9000)
     assert command[1:] == [
         "serve-read-only", "--location", "build/store", "--bind", "[::1]:9000",
-        "--union-default-graph",
+        "--union-default-graph", "--timeout-s", "30",
     ]  # fmt: skip
+    assert serve_command(Path("build"), timeout=2.4)[-2:] == ["--timeout-s", "2"]
 
 
 def test_query_string_get(served: Served) -> None:
