@@ -116,6 +116,9 @@ def reported() -> Iterator[None]:
         raise typer.Exit(code) from None
     except (typer.Exit, typer.Abort):
         raise
+    except BrokenPipeError:  # `kg query ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
     except Exception as error:  # noqa: BLE001 - a bug: still one line, and say so
         if os.environ.get("KG_DEBUG"):
             raise
