@@ -247,7 +247,7 @@ def membership_periods(sourced: Sequence[Sourced]) -> list[Period]:
     for (member, organisation), group in sorted(groups.items()):
         start, end = bounds_of([s.claim for s in group if s.claim.change != "leave"])  # type: ignore[attr-defined]
         _, left = bounds_of([s.claim for s in group if s.claim.change == "leave"])  # type: ignore[attr-defined]
-        start = start if start and not _observed_only(group) else founded.get(organisation) or start
+        start = start or founded.get(organisation)
         periods.append(interval("membership", member, organisation, start, left or end, group))
     return periods
 
@@ -287,17 +287,11 @@ def interval(kind: str, subject: str, obj: str, start: TimeSpan | None, end: Tim
 
 
 def bounds_of(claims: Sequence[Claim]) -> tuple[TimeSpan | None, TimeSpan | None]:
-    """Start and end of an interval from its claims: stated starts ("since", "appointed on")
-    and ends win; failing those, the earliest and latest dates it was seen to hold."""
+    """Start and end of an interval from its claims: only stated starts ("since", "appointed
+    on") and ends count; a sighting ("the junta leader said on Tuesday") dates neither."""
     stated_starts = [c.start for c in claims if c.start and c.end != c.start]  # type: ignore[attr-defined]
     stated_ends = [c.end for c in claims if c.end and c.end != c.start]  # type: ignore[attr-defined]
-    seen = [c.start for c in claims if c.start and c.end == c.start]  # type: ignore[attr-defined]
-    start = most_precise(stated_starts) or min(seen, default=None, key=lambda t: t.earliest)
-    return start, most_precise(stated_ends)
-
-
-def _observed_only(group: Sequence[Sourced]) -> bool:
-    return all(getattr(s.claim, "end", None) == getattr(s.claim, "start", None) for s in group)
+    return most_precise(stated_starts), most_precise(stated_ends)
 
 
 def most_precise(spans: Sequence[TimeSpan]) -> TimeSpan | None:

@@ -22,6 +22,7 @@ REPORTING = words(
     "indicated", "indicates", "declared", "insisted", "insists", "vowed", "denounced",
     "informs", "added", "explained", "estimated", "noted", "warned", "indicate", "indicates",
     "indicated", "affirmed", "affirms", "recognised", "recognized", "counted", "asserted",
+    "spoke of", "speaking of",
 )  # fmt: skip
 DENYING = words("denied", "denies", "deny", "rejected", "rejects", "disputed", "disputes")
 HEDGES = words(
@@ -99,7 +100,34 @@ def attribute(
             result.append(Attribution(denier, "denied", denial_scope(ctx, denial.start())))
     elif main and re.search(DENYING, ctx.folded) and not match:
         result[0] = Attribution(main, "denied")
+    if not match and not denial:
+        result = contrasted(ctx, result, publisher, minted)
     return result, minted
+
+
+CONTRAST = re.compile(r",?\s*\b(?:while|whereas|but)\b")
+
+
+def contrasted(
+    ctx: SentenceContext, result: list[Attribution], publisher: str, minted: list[Entity]
+) -> list[Attribution]:
+    """"Officials claimed X, while the rebels claimed Y": each side's words are its own."""
+    for cut in CONTRAST.finditer(ctx.folded):
+        second = reporting_subject(ctx, minted, start=cut.end())
+        first = reporting_subject(ctx, minted, stop=cut.start())
+        if second is None or second == first:
+            continue
+        end = len(ctx.folded)
+        return [
+            Attribution(first or publisher, _polarity(ctx.folded[: cut.start()]), (0, cut.start())),
+            Attribution(second, _polarity(ctx.folded[cut.start() :]), (cut.start(), end)),
+        ]
+    return result
+
+
+def _polarity(text: str) -> Polarity:
+    hedged = re.search(HEDGES, text) or re.search(words("claimed", "claims"), text)
+    return "hedged" if hedged else "asserted"
 
 
 def claimant_after(
@@ -119,7 +147,7 @@ def claimant_in(ctx: SentenceContext, begin: int, stop: int, minted: list[Entity
     if agents:
         return agents[0].key
     phrase = ctx.folded[begin:stop].strip()
-    phrase = re.sub(r"^(?:the|a|an|several|many|some|two|three|local|other)\s+", "", phrase)
+    phrase = re.sub(r"^(?:the|a|an|several|many|some|two|three|other)\s+", "", phrase)
     if not phrase or len(phrase.split()) > 6 or phrase.split()[-1] not in COLLECTIVE_HEADS:
         return None  # "these bloggers", "the report of the NGO": not a source we can name
     original = ctx.sentence.text[begin:stop].strip()
@@ -136,13 +164,20 @@ def claimant_in(ctx: SentenceContext, begin: int, stop: int, minted: list[Entity
     return key
 
 
-def reporting_subject(ctx: SentenceContext, minted: list[Entity]) -> str | None:
-    """The subject of a reporting verb ("X said", "said X", "X told AFP")."""
-    for match in re.finditer(REPORTING, ctx.folded):
+def reporting_subject(
+    ctx: SentenceContext, minted: list[Entity], start: int = 0, stop: int | None = None
+) -> str | None:
+    """The subject of a reporting verb ("X said", "said X", "X told AFP", "He said" for the
+    actor of the sentence before), among the verbs in local span [start, stop)."""
+    stop = len(ctx.folded) if stop is None else stop
+    for match in re.compile(REPORTING).finditer(ctx.folded, start, stop):
         verb_at = ctx.absolute(match.start())
-        before = [m for m in ctx.agents(ctx.sentence.begin, verb_at) if verb_at - m.stop < 60]
+        floor = ctx.absolute(start)
+        before = [m for m in ctx.agents(floor, verb_at) if verb_at - m.stop < 60]
         if before:
             return before[-1].key
+        if re.search(r"\b(?:he|she|they)\s+(?:also\s+)?$", ctx.folded[start : match.start()]) and ctx.previous_subjects:
+            return ctx.previous_subjects[0]
         after = [
             m
             for m in ctx.agents(ctx.absolute(match.end()), ctx.sentence.stop)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from kg.claims.attribution import Attribution, applicable
 from kg.claims.context import SentenceContext
 from kg.claims.frames import frame_date, point
-from kg.model import CasualtyClaim, CasualtyKind
+from kg.model import CasualtyClaim, CasualtyKind, DatedPhrase
 
 RULE = "casualty.{}.v1"
 
@@ -103,7 +103,8 @@ def casualty_claims(ctx: SentenceContext, attributions: list[Attribution]) -> li
                 rule=RULE.format(figure.casualty), evidence=ctx.evidence(), claimant=a.claimant,
                 polarity=a.polarity, casualty=figure.casualty, count_min=figure.count_min,
                 count_max=figure.count_max, count_text=figure.count_text, victims=figure.victims,
-                place=places[0].key if places else ctx.paragraph_place, date=point(phrase),
+                place=places[0].key if places else ctx.paragraph_place,
+                date=None if phrase and _vague(phrase) else point(phrase),
             ))  # fmt: skip
     return claims
 
@@ -172,6 +173,11 @@ def _previous_victims(found: dict[tuple[int, str], Figure]) -> str | None:
 def _head(victims: str) -> str:
     """The noun of the victims phrase, with a kept modifier ("CSP-PSD vehicles" -> vehicles)."""
     return victims.split()[-1] if victims else ""
+
+
+def _vague(phrase: DatedPhrase) -> bool:
+    """"over the past two weeks": too vague to date a toll."""
+    return any(t is not None and t.approximate for t in (phrase.start, phrase.end))
 
 
 def parse_count(phrase: str) -> tuple[int | None, int | None]:

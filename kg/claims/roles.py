@@ -119,6 +119,9 @@ def role_dates(
         return None, phrase.end  # until ...
     if BEGINS.search(ctx.folded[max(0, match.start() - 40) : match.start()]):
         return phrase.start, None
+    lead = ctx.folded[max(0, ctx.local(phrase.begin) - 50) : ctx.local(phrase.begin)]
+    if re.search(r"\bsince\b[^,.;]*$", lead):
+        return phrase.start, None  # "since he came to power in May 2021"
     return phrase.start, phrase.end
 
 
