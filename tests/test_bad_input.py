@@ -322,5 +322,5 @@ def test_bad_port_is_a_usage_error(kg: Runner) -> None:
     done = kg("serve", "--port", "99999")
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == (
-        "Error: Invalid value for '--port': Input should be less than or equal to 65535"
+        "Error: Invalid value for '--port': 99999 is not in the range 1<=x<=65535."
     )

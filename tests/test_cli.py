@@ -56,7 +56,7 @@ def test_no_arguments_shows_the_help() -> None:
         (["query", "control-timeline", "--parm", "place=Kidal"],
          "Error: No such option: --parm (Possible options: --param)"),
         (["export", "--format", "turtel"],
-         "Error: Invalid value for '--format' / '-f': Value error, 'turtel' is not one of "
+         "Error: Invalid value for '--format' / '-f': 'turtel' is not one of "
          "'turtle', 'ntriples', 'nquads', 'trig', 'jsonld', 'xml'."),
         (["query"], "Error: Missing argument 'name'."),
     ],
