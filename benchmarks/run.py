@@ -579,17 +579,19 @@ def one_query(
         note = f"; rdflib fails: {type(error).__name__}: {str(error)[:50]}"
     log(
         f"query: {query.name}: embedded {ms(embedded)}, rdflib "
-        + (ms(median(rdf_times)) if rdf_times else note.strip("; "))
+        + (ms(median(rdf_times)) if rdf_times else note.strip("; ").removeprefix("rdflib "))
     )
     fast = embedded < 0.1
     if rdf_times:
         ratio = median(rdf_times) / embedded
         ratio_text = f"rdflib {ms(median(rdf_times))} = x{ratio:,.0f}"
         ok = fast and ratio >= 20
-    elif "stopped" in note:
+    elif "stopped" in note and embedded < args.rdflib_timeout:
         ratio = args.rdflib_timeout / embedded
         ratio_text = f"rdflib > {args.rdflib_timeout:g} s = > x{ratio:,.0f}"
         ok = fast and ratio >= 20
+    elif "stopped" in note:
+        ratio_text, ok = f"rdflib > {args.rdflib_timeout:g} s: no ratio", False
     else:
         ratio_text, ok = "rdflib: n/a", fast
     value = f"{ms(embedded)}, {len(result.rows)} rows (1st call {ms(cold)}){note}"
@@ -896,7 +898,14 @@ def machine_lines() -> list[str]:
             versions.append(f"{package} {version(package)}")
         except PackageNotFoundError:
             pass
+    try:
+        revision = subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        revision = ""
     return [
+        f"code: {revision or 'unknown revision'} ({ROOT})",
         f"machine: {model or 'unknown CPU'}, {len(os.sched_getaffinity(0))} cores (nproc), "
         f"{memory:.1f} GiB RAM, load average {load}",
         f"python {sys.version.split()[0]}; " + ", ".join(versions),

@@ -54,7 +54,7 @@ def test_quick_run_prints_every_row(tmp_path: Path) -> None:
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=240)
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.splitlines()
-    assert lines[0].startswith("machine: ")
+    assert lines[0].startswith("code: ") and lines[1].startswith("machine: ")
     rows = [line for line in lines if line.split("  ")[0] in ("build", "query", "cli", "load")]
     expected = [
         "build    3 articles of ~",
