@@ -473,8 +473,8 @@ def load_build(
     done: list[str] = []
     triples = 0
     for graph in graphs:
-        count = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
         body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+        count = body.count(b"\n")  # N-Triples: one triple a line (cheaper than walking the store)
         try:
             sender.put(graph.value, body)
             if verify:
