@@ -179,8 +179,8 @@ def build(
     quads = emit.ontology_quads(ontology_dir / "sahel.ttl")
     quads += emit.registry_quads(ontology_dir / "registry.ttl")
     for extraction in extractions:
-        quads += emit.document_quads(extraction, registry.entities)
-    quads += emit.derived_quads(periods, disputes)
+        quads += emit.document_quads(extraction, registry.entities, stages=STAGES)
+    quads += emit.derived_quads(periods, disputes, stages=(*STAGES, temporal.STAGE))
     staging = staging_dir(out)
     shutil.rmtree(staging, ignore_errors=True)
     try:

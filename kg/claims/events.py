@@ -164,7 +164,7 @@ def event_frames(
         national = [c for m in ctx.mentions if (c := ctx.country_of(m.key))]
         places = named_here[:1] or national[:1] or ([ctx.main_country] if ctx.main_country else [])
     nominal = bool(
-        re.search(r"(?:ion|ure|al|ure)\s+of$|^capture\s+of|^recapture\s+of", match.group(0))
+        re.search(r"(?:ion|ure|al)\s+of$|^(?:re)?capture\s+of", match.group(0))
     )
     if not keep(ctx, kind, places, start, side_a + side_b, named, nominal):
         return []
