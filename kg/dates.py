@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
