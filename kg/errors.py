@@ -21,10 +21,6 @@ class OntologyError(KgError):
     """The ontology, registry or shapes are missing or broken."""
 
 
-class ValidationError(KgError):
-    """SHACL or OWL validation found violations."""
-
-
 class QueryError(KgError):
     """A canned query name, a parameter or ad-hoc SPARQL is wrong."""
 

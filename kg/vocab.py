@@ -15,7 +15,7 @@ DOC = BASE + "doc/"  # documents
 CLAIM = BASE + "claim/"  # extracted claims (one per assertion and source)
 PERIOD = BASE + "period/"  # derived intervals
 MENTION = BASE + "mention/"
-GRAPH = BASE + "graph/"  # named graphs: graph/ontology, graph/registry, graph/derived, graph/doc/<id>
+GRAPH = BASE + "graph/"  # graph/ontology, graph/registry, graph/derived, graph/doc/<id>
 
 ORG = "http://www.w3.org/ns/org#"
 TIME = "http://www.w3.org/2006/time#"
@@ -32,7 +32,6 @@ OWL = "http://www.w3.org/2002/07/owl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SH = "http://www.w3.org/ns/shacl#"
 WD = "http://www.wikidata.org/entity/"
-FOAF = "http://xmlns.com/foaf/0.1/"
 
 PREFIXES: dict[str, str] = {
     "sk": SK,

@@ -239,8 +239,3 @@ def point(phrase: DatedPhrase | None) -> TimeSpan | None:
     if phrase is None:
         return None
     return phrase.start or phrase.end
-
-
-def is_duration(phrase: DatedPhrase) -> bool:
-    """ "since 2014", "for a decade": a start with no end."""
-    return phrase.start is not None and phrase.end is None
