@@ -1,6 +1,6 @@
 """Stage 2: entity mentions of a document, linked to registry keys or to new entities.
 
-Four sources of mentions, all general (nothing here names an article):
+Five sources of mentions, all general (nothing here names an article):
 
 1. **Aliases.** Every registry label and alias, matched longest first on the
    :func:`~kg.text.fold` form of the text (case, accents, hyphen-vs-space,
@@ -15,7 +15,17 @@ Four sources of mentions, all general (nothing here names an article):
    "minister, Abdoulaye Diop") and place phrases ("the town of Anefis",
    "Ménaka Region", "in Ber, Mali") link known people and places or mint new
    ones. After a full name, the surname alone refers to that person.
-4. **References.** "the city", "the junta", "the army", "the rebels" are
+4. **Compositions** (registry data, no phrase listed): descriptors around an
+   armed actor's name ("separatist Tuareg rebels", "French counter-terrorism
+   forces", "Wagner fighters" are "Tuareg rebels", "French forces",
+   "Wagner"); a country's possessive or demonym before a national noun
+   ("Mali's army", "Malian officials": the institution whose
+   ``dcterms:spatial`` is that country); an organisation before a
+   peacekeeping noun ("UN peacekeepers": the mission whose name begins with
+   the organisation's); "<kind> in/at/of <place>" and "<place>'s <kind>" for a
+   registered site, whose kind is its label without the place ("the UN base at
+   Kidal"), then "the base", "the UN base" for the rest of the document.
+5. **References.** "the city", "the junta", "the army", "the rebels" are
    linked only when the document makes them unambiguous (``how="coref"``).
 
 Page furniture (:func:`kg.text.is_furniture`) gets no mentions. Offsets are
@@ -61,8 +71,10 @@ GENERIC_NOUNS: dict[str, tuple[str, ...]] = {
     "Country": ("country",),
     "Junta": ("junta", "military junta", "ruling junta", "transitional government",
               "transitional authorities", "regime", "military regime"),
-    "NationalArmedForces": ("army", "military", "armed forces", "national army"),
-    "Government": ("government", "authorities", "central government"),
+    "NationalArmedForces": ("army", "military", "armed forces", "national army",
+                            "armed and security forces", "armed security forces",
+                            "defence and security forces", "defense and security forces"),
+    "Government": ("government", "authorities", "central government", "central state"),
     "SeparatistArmedGroup": ("rebels", "separatists", "separatist rebels", "rebellion",
                              "rebel groups", "rebel movements"),
 }  # fmt: skip
@@ -76,6 +88,45 @@ EXCLUDED_ADJECTIVES = frozenset(
     rival foreign enemy opposing local regional each every no same whole""".split()
 )  # fmt: skip
 ROLE_AFTER = frozenset("leader leaders chief head spokesman spokesperson spokeswoman".split())
+# What a country's possessive or demonym may stand before to name its institution ("Mali's
+# army", "Malian officials", "the Nigerien junta"): the entity of that class whose
+# dcterms:spatial is the country, when the registry has exactly one.
+NATIONAL_NOUNS: dict[str, tuple[str, ...]] = {
+    "NationalArmedForces": GENERIC_NOUNS["NationalArmedForces"] + (
+        "forces", "troops", "soldiers", "security forces", "air force"),
+    "Government": GENERIC_NOUNS["Government"] + ("officials", "state", "administration"),
+    "Junta": GENERIC_NOUNS["Junta"] + ("military rulers", "rulers", "military authorities"),
+}  # fmt: skip
+# Words that qualify an armed actor's name without changing who it is: before it ("separatist
+# Tuareg rebels", "armed jihadist groups"), or after its first word ("Tuareg independence
+# rebels", "French counter-terrorism forces"). Only for the classes in MODIFIABLE.
+MODIFIERS = frozenset(
+    """separatist secessionist independence independentist autonomist former ex armed
+    paramilitary mercenary counter-terrorism counterterrorism counter-terrorist
+    anti-terrorist anti-jihadist rebel insurgent jihadist islamist radical militant allied
+    main elite special pro-government loyalist regular so-called""".split()
+) | {"private military"}  # fmt: skip
+# "the paramilitary group Wagner": a descriptor noun right before a capitalised name
+DESCRIPTOR_NOUNS = frozenset("group company organisation organization outfit militia".split())
+# "Wagner fighters", "Tuareg rebellion movements", "FAMa soldiers": the members are the group
+GROUP_NOUNS = frozenset(
+    """forces fighters troops soldiers mercenaries paramilitaries militiamen combatants units
+    movements groups militias elements rebels""".split()
+)  # fmt: skip
+MODIFIABLE = frozenset(
+    """ArmedGroup Alliance NationalArmedForces PrivateMilitaryCompany InternationalMission
+    CollectiveActor""".split()
+)  # fmt: skip
+# "UN peacekeepers", "United Nations troops": the mission whose name begins with the organisation's
+MISSION_NOUNS = (
+    "peacekeepers", "peacekeeping force", "peacekeeping forces", "peacekeeping mission",
+    "peacekeeping troops", "peacekeeping soldiers", "blue helmets",
+)  # fmt: skip
+# head nouns of sites; "the UN base at Kidal" is the registered camp in Kidal
+SITE_NOUNS = {"camp": "camp", "base": "camp", "fort": "fort", "airport": "airport",
+              "airfield": "airport", "aeroport": "airport", "aerodrome": "airport",
+              "square": "square", "barracks": "barracks"}  # fmt: skip
+SITE_LINKS = frozenset("in at of near de du a".split())  # "camp in Kidal", "fort de Kidal"
 
 TITLES = (
     "Lieutenant Colonel", "Lieutenant-Colonel", "Lt. Col.", "Lt.-Col.", "Lt Col",
@@ -227,7 +278,6 @@ _COMPASS = re.compile(
     r"the (north|south|east|west|centre|center)\b(?! of\b)(?![-'])"
 )
 _COORDINATED = re.compile(rf"(?:,|[ \t]+and|[ \t]+or)[ \t]+{_WORD}[ \t]+([a-z]+)\b")
-_SHORT_FORM = re.compile(r"^(.+?)\s+(?:in|at|of)\s+\S")
 _DEFINITION = re.compile(r"\([ \t]*(?:the[ \t]+)?([A-Z][A-Za-z0-9]*(?:[-&][A-Za-z0-9]+)*)[ \t]*\)")
 _TOKEN = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f])*")
 _CAMEL = re.compile(rf"(?<=[{_LO}])(?=[{_UP}])")
@@ -237,11 +287,25 @@ _NEXT_WORD = re.compile(r"\s+(\w+)")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _LABEL_YEAR = re.compile(r"\((\d{4})\)$")
 _GENERIC = re.compile(
-    r"\b(?:(the|this|that|its|their)\s+(?:([a-z'-]+)\s+)?)?("
+    r"\b(?:(the|this|that|its|their|our)\s+(?:([a-z'-]+)\s+)?)?("
     + _alternation(tuple(n for nouns in GENERIC_NOUNS.values() for n in nouns))
     + r")\b"
 )
 _NOUN_CLASS = {noun: cls for cls, nouns in GENERIC_NOUNS.items() for noun in nouns}
+_NATIONAL = re.compile(
+    r"(?:['’]s)?[ \t]+((?:(?:"
+    + _alternation(tuple(MODIFIERS))
+    + r")[ \t]+){0,2})("
+    + _alternation(tuple(n for nouns in NATIONAL_NOUNS.values() for n in nouns))
+    + r")\b"
+)
+NOUN_AFTER = VERB_AFTER | FUNCTION_WORDS | PREPOSITIONS  # "Mali's military around Kidal"
+_NATIONAL_CLASS = {noun: cls for cls, nouns in NATIONAL_NOUNS.items() for noun in nouns}
+_POSSESSIVE_COMPASS = re.compile(r"['’]s[ \t]+(north|south|east|west|centre|center)\b(?![-'])")
+_MISSION_NOUN = re.compile(r"[ \t]+(" + _alternation(MISSION_NOUNS) + r")\b")
+_MODIFIER_TOKENS = frozenset(
+    tuple(_TOKEN.findall(w)) for w in MODIFIERS | {w.replace("-", " ") for w in MODIFIERS}
+)
 _END = ""  # trie key of the aliases ending at a node (no token is empty)
 
 
@@ -344,15 +408,15 @@ class _Matcher:
     persons: frozenset[str]
     countries: dict[str, tuple[str, ...]]  # key -> countries it lies in / belongs to
     national: dict[tuple[str, str], tuple[str, ...]]  # (class, country) -> keys
+    modifiable: frozenset[str]  # armed actors: "separatist Tuareg rebels" is "Tuareg rebels"
+    country_keys: frozenset[str]
+    missions: dict[str, tuple[str, ...]]  # organisation -> missions named after it
+    sites: dict[tuple[str, tuple[str, ...]], frozenset[str]]  # (place, kind tokens) -> sites
 
 
-_MATCHERS: dict[int, tuple[Registry, _Matcher]] = {}
-
-
+@lru_cache(maxsize=8)
 def _matcher(registry: Registry) -> _Matcher:
-    cached = _MATCHERS.get(id(registry))
-    if cached and cached[0] is registry:
-        return cached[1]
+    """The alias trie and the per-registry tables (cached per registry object)."""
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
     for key in sorted(registry.entities):
         entity = registry.entities[key]
@@ -377,17 +441,92 @@ def _matcher(registry: Registry) -> _Matcher:
     for key, country in sorted(registry.jurisdiction.items()):
         for cls in registry.entities[key].types:  # direct types: the junta is no "government"
             national.setdefault((cls, country), []).append(key)
-    matcher = _Matcher(
+    return _Matcher(
         trie,
         {s: frozenset(k) for s, k in surnames.items()},
         persons,
         countries,
         {k: tuple(v) for k, v in national.items()},
+        frozenset(k for k in registry.entities if MODIFIABLE & set(registry.types(k))),
+        frozenset(country_keys),
+        _missions_by_organisation(registry),
+        _site_kinds(registry),
     )
-    if len(_MATCHERS) > 8:
-        _MATCHERS.clear()
-    _MATCHERS[id(registry)] = (registry, matcher)
-    return matcher
+
+
+def _name_tokens(name: str) -> tuple[str, ...]:
+    """The folded, accent-free word tokens of a name (as the trie keys them)."""
+    folded = fold(name)
+    return tuple(_COMBINING.sub("", m.group()) for m in _TOKEN.finditer(folded))
+
+
+def _missions_by_organisation(registry: Registry) -> dict[str, tuple[str, ...]]:
+    """Organisation key -> the missions one of whose names begins with one of its names.
+
+    "United Nations Multidimensional Integrated Stabilization Mission in Mali" begins with
+    "United Nations", so "UN peacekeepers" can be MINUSMA.
+    """
+    missions = registry.by_type("InternationalMission")
+    names = {k: {_name_tokens(n) for n in _names(registry.entities[k])} for k in missions}
+    found: dict[str, list[str]] = {}
+    for key in registry.by_type("Organisation"):
+        if key in missions or registry.is_a(key, "Country"):
+            continue
+        own = {_name_tokens(n) for n in _names(registry.entities[key])} - {()}
+        for mission in missions:
+            if any(m[: len(o)] == o and len(m) > len(o) for o in own for m in names[mission]):
+                found.setdefault(key, []).append(mission)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _site_kinds(registry: Registry) -> dict[tuple[str, tuple[str, ...]], frozenset[str]]:
+    """(place key, kind tokens) -> the sites of that kind there, from the sites' own names.
+
+    A site's kind is its name without the place's: "Kidal Fort" and "fort de Kidal" are a
+    ("fort",) in kidal, "MINUSMA camp in Kidal" a ("minusma", "camp") and, by its head noun,
+    a ("camp",) and a ("base",); "Independence Square (Bamako)" an ("independence",
+    "square") in bamako.
+    """
+    kinds: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for site in registry.by_type("Site"):
+        for place in registry.parents.get(site, ()):
+            places = sorted(
+                {_name_tokens(n) for n in _names(registry.entities[place])} - {()},
+                key=len, reverse=True,
+            )  # fmt: skip
+            for name in _names(registry.entities[site]):
+                tokens = _name_tokens(name)
+                for place_tokens in places:
+                    at = _find_run(tokens, place_tokens)
+                    if at is not None:
+                        tokens = tokens[:at] + tokens[at + len(place_tokens) :]
+                        break
+                else:
+                    continue  # a name that does not say where: no kind from it
+                while tokens and tokens[-1] in SITE_LINKS | {"s", "la", "le", "l"}:
+                    tokens = tokens[:-1]
+                while tokens and tokens[0] in SITE_LINKS | {"s"}:
+                    tokens = tokens[1:]
+                if not tokens:
+                    continue
+                kinds.setdefault((place, tokens), set()).add(site)
+                heads = {SITE_NOUNS[t] for t in tokens if t in SITE_NOUNS}
+                for word, head in SITE_NOUNS.items():
+                    if head in heads:
+                        kinds.setdefault((place, (word,)), set()).add(site)
+    return {k: frozenset(v) for k, v in kinds.items()}
+
+
+def _names(entity: Entity) -> tuple[str, ...]:
+    return (entity.label, *entity.labels_fr, *entity.aliases)
+
+
+def _find_run(tokens: tuple[str, ...], run: tuple[str, ...]) -> int | None:
+    """Where ``run`` occurs in ``tokens`` (first occurrence), or None."""
+    for at in range(len(tokens) - len(run) + 1):
+        if tokens[at : at + len(run)] == run:
+            return at
+    return None
 
 
 def _surname_forms(full_name: str) -> list[str]:
@@ -438,11 +577,6 @@ class _Reader:
                 )
         self.furniture = bytearray(self.covered)
         self._tokenize()
-
-    def reset(self) -> None:
-        """Forget the mentions found so far (not what was learnt), to read again."""
-        self.mentions = {}
-        self.covered = bytearray(self.furniture)
 
     def _tokenize(self) -> None:
         """Word tokens (split at camelCase joins like "theAlliance"), their keys and gaps."""
@@ -501,6 +635,51 @@ class _Reader:
         self.mentions[begin] = Mention(begin, stop, self.doc.text[begin:stop], key, how)
         self.covered[begin:stop] = b"\x01" * (stop - begin)
 
+    def replace(self, begin: int, stop: int, key: str, how: str) -> bool:
+        """Add a mention over [begin, stop) that swallows the mentions lying inside it.
+
+        Refused (False) when a mention straddles an end or the rest is not free.
+        """
+        inside = [m for m in self.mentions.values() if m.begin < stop and m.stop > begin]
+        if any(m.begin < begin or m.stop > stop for m in inside):
+            return False
+        covered = bytearray(self.covered[begin:stop])
+        for m in inside:
+            covered[m.begin - begin : m.stop - begin] = b"\x00" * (m.stop - m.begin)
+        if covered.find(1) != -1:
+            return False
+        for m in inside:
+            del self.mentions[m.begin]
+        self.add(begin, stop, key, how)
+        return True
+
+    def covering(self, offset: int) -> Mention | None:
+        """The mention that covers ``offset``, if any."""
+        return next((m for m in self.mentions.values() if m.begin <= offset < m.stop), None)
+
+    def token_at(self, offset: int) -> int:
+        """The number of the token that begins at or contains ``offset`` (-1 before all)."""
+        return bisect_right(self.begins, offset) - 1
+
+    def spaced(self, i: int, j: int) -> bool:
+        """Are tokens i..j separated by spaces or hyphens only?"""
+        return all(self.gaps[t] in ("", " ") for t in range(i, j))
+
+    def modifier_run(self, j: int, limit: int = 3) -> int:
+        """The token number after the run of MODIFIERS words starting at token ``j``."""
+        n, words = len(self.keys), 0
+        while j < n and words < limit:
+            two = (self.keys[j], self.keys[j + 1]) if j + 1 < n and self.gaps[j] == " " else None
+            if two and two in _MODIFIER_TOKENS:
+                j, words = j + 2, words + 1
+            elif (self.keys[j],) in _MODIFIER_TOKENS:
+                j, words = j + 1, words + 1
+            else:
+                break
+            if j < n and self.gaps[j - 1] not in ("", " "):
+                break
+        return j
+
     def mention_at(self, begin: int, stop: int) -> Mention | None:
         mention = self.mentions.get(begin)
         return mention if mention and mention.stop == stop else None
@@ -533,12 +712,23 @@ class _Reader:
 
     # -- alias matching --
 
-    def accept(self, alias: _Alias, i: int, j: int) -> bool:
+    def accept(self, alias: _Alias, i: int, j: int, skip: tuple[int, int] | None = None) -> bool:
+        """Does the alias match tokens i..j (less the modifier tokens of ``skip``) here?"""
         text, begin, stop = self.doc.text, self.begins[i], self.stops[j]
         if begin < alias.since:
             return False
         long = len(alias.plain) >= 4
-        if any(not _compatible(alias.gaps[t - i], self.gaps[t], long) for t in range(i, j)):
+        if skip:  # "Tuareg independence rebels" for "Tuareg rebels"
+            if alias.mode != "any" or alias.key not in self.matcher.modifiable:
+                return False
+            path = [*range(i, skip[0]), *range(skip[1], j + 1)]
+            if not self.spaced(skip[0] - 1, skip[1]) or any(
+                not _compatible(alias.gaps[k], self.gaps[t], long)
+                for k, t in enumerate(path[:-1])
+                if t != skip[0] - 1
+            ):
+                return False
+        elif any(not _compatible(alias.gaps[t - i], self.gaps[t], long) for t in range(i, j)):
             return False
         if alias.mode == "exact":
             if any(
@@ -557,15 +747,13 @@ class _Reader:
             years = self.sentence_years[bisect_right(self.sentence_begins, begin) - 1]
             if years and alias.year not in years:
                 return False
-        if (i == j and self.keys[i] in LANGUAGE_NAMES) or alias.how == "coref":
-            return self._not_excluded_by_context(alias, i, j)
+        if i == j and self.keys[i] in LANGUAGE_NAMES:
+            return self._not_a_language(i, j)
         return True
 
-    def _not_excluded_by_context(self, alias: _Alias, i: int, j: int) -> bool:
-        """Not a language ("in French", "French:"); not "another UN base" for a short form."""
+    def _not_a_language(self, i: int, j: int) -> bool:
+        """A demonym that is not a language ("in French", "French:")."""
         previous = self.keys[i - 1] if i and self.gaps[i - 1] not in ("\n", "x") else ""
-        if alias.how == "coref":
-            return previous not in NOT_THIS_ONE
         following = self.folded[self.stops[j] : self.stops[j] + 10]
         return previous not in LANGUAGE_BEFORE and not re.match(
             r"\s*(?::|-?\s*language\b)", following
@@ -577,12 +765,24 @@ class _Reader:
         for trie in tries:  # earlier tries win ties
             node = trie
             j = i
+            skip: tuple[int, int] | None = None
             while j < n and not self.covered[self.begins[j]]:
-                node = node.get(self.keys[j])  # type: ignore[assignment]
-                if node is None:
+                step = node.get(self.keys[j])
+                if step is None and j > i and skip is None and trie is self.matcher.trie:
+                    after = self.modifier_run(j, limit=2)  # a modifier inside the name
+                    if (
+                        j < after < n
+                        and self.keys[after] in node
+                        and self.free(self.begins[j], self.stops[after - 1])
+                    ):
+                        skip = (j, after)
+                        j = after
+                        continue
+                if step is None:
                     break
+                node = step
                 if (best is None or j > best[0]) and _END in node:
-                    alias = next((a for a in node[_END] if self.accept(a, i, j)), None)
+                    alias = next((a for a in node[_END] if self.accept(a, i, j, skip)), None)
                     if alias:
                         best = (j, alias)
                 if self.gaps[j] in ("\n", "x"):
@@ -636,14 +836,14 @@ def find_mentions(doc: Document, registry: Registry) -> MentionResult:
     reader = _Reader(doc, registry, _matcher(registry))
     _learn_definitions(reader)
     reader.match(reader.local, reader.matcher.trie)
-    if _learn_short_forms(
-        reader
-    ):  # "the MINUSMA camp" after "the MINUSMA camp in Kidal": read again
-        reader.reset()
-        reader.match(reader.local, reader.matcher.trie)
+    _qualified(reader)
+    _national(reader)
+    _missions(reader)
+    _sites(reader)
     _coordinated(reader)
-    _people(reader)
-    _places(reader)
+    named = reader.near(_NAMED, ("named",), before=40, after=80)
+    _people(reader, named)
+    _places(reader, named)
     _organisations(reader)
     reader.match(reader.local)
     _references(reader)
@@ -759,29 +959,220 @@ def _lookup_span(reader: _Reader, begin: int, stop: int) -> str | None:
     return None
 
 
-def _learn_short_forms(reader: _Reader) -> bool:
-    """After a site is named ("the UN base at Kidal"), "the UN base" and "the base" name it too."""
-    first: dict[str, int] = {}
-    for mention in reader.mentions.values():
+def _qualified(reader: _Reader) -> None:
+    """Descriptors around an armed actor's name belong to its mention.
+
+    "separatist Tuareg rebels", "armed jihadist groups", "the paramilitary group Wagner",
+    "Wagner fighters", "Tuareg rebellion movements": MODIFIERS (and a DESCRIPTOR_NOUNS word
+    right before a capitalised name) on the left, GROUP_NOUNS on the right.
+    """
+    text, keys = reader.doc.text, reader.keys
+    for mention in sorted(reader.mentions.values(), key=lambda m: m.begin):
+        if mention.key not in reader.matcher.modifiable or mention.how not in ("alias", "acronym"):
+            continue
+        first, last = reader.token_at(mention.begin), reader.token_at(mention.stop - 1)
+        begin, stop = mention.begin, mention.stop
+        k = first - 1
+        if k >= 0 and keys[k] in DESCRIPTOR_NOUNS and mention.text[0].isupper():
+            k -= 1  # "group" of "the paramilitary group Wagner"
+        while k >= 0 and reader.gaps[k] in ("", " "):
+            two = (
+                k >= 1 and reader.gaps[k - 1] == " " and (keys[k - 1], keys[k]) in _MODIFIER_TOKENS
+            )
+            if two:
+                k -= 2
+            elif (keys[k],) in _MODIFIER_TOKENS:
+                k -= 1
+            else:
+                break
+        if k + 1 < first and reader.spaced(k + 1, first):
+            begin = reader.begins[k + 1]
+        following = reader.mentions.get(reader.begins[last + 1]) if last + 1 < len(keys) else None
+        if (
+            following
+            and following.key == mention.key
+            and mention.stop == reader.stops[last]
+            and reader.gaps[last] == " "
+        ):
+            stop = following.stop  # "MINUSMA peacekeepers": one mention
+        elif (
+            last + 1 < len(keys)
+            and mention.stop == reader.stops[last]
+            and reader.gaps[last] == " "
+            and keys[last + 1] in GROUP_NOUNS
+            and keys[last] not in GROUP_NOUNS
+            and text[reader.begins[last + 1]].islower()
+        ):
+            stop = reader.stops[last + 1]
+        if (begin, stop) != (mention.begin, mention.stop):
+            reader.replace(begin, stop, mention.key, mention.how)
+
+
+def _national(reader: _Reader) -> None:
+    """A country's possessive or demonym before a national noun names its institution.
+
+    "Mali's army", "Malian officials", "the Nigerien junta", "Mali's National Transitional
+    Council" (a name of an institution of that country), "Mali's north" (its northern area).
+    The institution is the registry entity of the noun's class whose dcterms:spatial is the
+    country, when there is exactly one.
+    """
+    text, folded = reader.doc.text, reader.folded
+    countries = reader.matcher.country_keys
+    for mention in sorted(reader.mentions.values(), key=lambda m: m.begin):
+        if mention.key not in countries or mention.begin not in reader.mentions:
+            continue
+        possessive = text.startswith(("'s", "’s"), mention.stop)
+        match = _NATIONAL.match(folded, mention.stop)
+        if match:
+            noun = match.group(2)
+            following = _NEXT_WORD.match(folded, match.end())
+            word = following.group(1) if following else ""
+            if noun in ("military", "state") and word.isalpha() and word not in NOUN_AFTER:
+                match = None  # "Mali's military leaders", "Malian state television": adjectives
+            if match:
+                options = reader.matcher.national.get((_NATIONAL_CLASS[noun], mention.key), ())
+                if len(options) == 1:
+                    reader.replace(mention.begin, match.end(), options[0], "pattern")
+                    continue
+        if not possessive:
+            continue
+        after = reader.mentions.get(mention.stop + 3)
+        if after and reader.registry.jurisdiction.get(after.key) == mention.key:
+            reader.replace(mention.begin, after.stop, after.key, after.how)
+            continue
+        compass = _POSSESSIVE_COMPASS.match(folded, mention.stop)
+        if compass:
+            label = reader.registry.entities[mention.key].label
+            key = reader.registry.lookup(f"{COMPASS[compass.group(1)]} {label}")
+            if key:
+                reader.replace(mention.begin, compass.end(), key, "pattern")
+
+
+def _missions(reader: _Reader) -> None:
+    """ "UN peacekeepers", "United Nations blue helmets": the organisation's one mission."""
+    folded = reader.folded
+    for mention in sorted(reader.mentions.values(), key=lambda m: m.begin):
+        missions = reader.matcher.missions.get(mention.key)
+        if not missions or len(missions) != 1 or mention.begin not in reader.mentions:
+            continue
+        match = _MISSION_NOUN.match(folded, mention.stop)
+        after = reader.mentions.get(_skip_blank(folded, mention.stop))
+        if after and after.key == missions[0]:
+            reader.replace(mention.begin, after.stop, after.key, after.how)
+        elif match:
+            reader.replace(mention.begin, match.end(), missions[0], "pattern")
+
+
+def _skip_blank(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t":
+        at += 1
+    return at
+
+
+def _sites(reader: _Reader) -> None:
+    """ "the UN base at Kidal", "Kidal's airport", "Kidal Fort": the registered site of that
+    kind in that place; then "the base", "the UN base" name it for the rest of the document."""
+    sites = reader.matcher.sites
+    places = {place for place, _ in sites}
+    first: dict[str, tuple[int, tuple[str, ...]]] = {}  # site -> (offset, kind as written)
+    for mention in sorted(reader.mentions.values(), key=lambda m: m.begin):
+        if mention.key not in places or mention.begin not in reader.mentions:
+            continue
+        found = _site_before(reader, mention) or _site_after(reader, mention)
+        if found:
+            begin, stop, site, kind = found
+            if reader.replace(begin, stop, site, "pattern") and site not in first:
+                first[site] = (stop, kind)
+    for mention in reader.mentions.values():  # sites named by a registry name
         if "Site" in reader.types(mention.key):
-            first[mention.key] = min(first.get(mention.key, mention.begin), mention.begin)
-    forms: dict[str, set[str]] = {}  # form -> site keys
-    for key in first:
-        entity = reader.registry.entities.get(key)
-        for name in (entity.label, *entity.aliases) if entity else ():
-            prefix = _SHORT_FORM.match(name)
-            if prefix:
-                head = prefix.group(1).split()[-1]
-                forms.setdefault(f"the {head.lower()}", set()).add(key)
-                if len(prefix.group(1).split()) > 1:
-                    forms.setdefault(prefix.group(1), set()).add(key)
-    taught = False
-    for form, keys in sorted(forms.items()):
-        if len(keys) == 1:
-            key = next(iter(keys))
-            reader.teach(form, key, "coref", since=first[key])
-            taught = True
-    return taught
+            offset, kind = first.get(mention.key, (mention.stop, ()))
+            first[mention.key] = (min(offset, mention.stop), kind)
+    for site, (offset, kind) in sorted(first.items()):
+        _short_forms(reader, site, offset, kind, set(first) - {site})
+
+
+def _site_before(reader: _Reader, place: Mention) -> tuple[int, int, str, tuple[str, ...]] | None:
+    """ "[owner] <kind> in|at|of <place>" -> (begin, stop, site, kind tokens)."""
+    keys, p = reader.keys, reader.token_at(place.begin)
+    link = p - 1
+    if link < 1 or keys[link] not in SITE_LINKS or not reader.spaced(link, p):
+        return None
+    for size in (3, 2, 1):
+        start = link - size
+        if start < 0 or not reader.spaced(start, link):
+            continue
+        kind = tuple(keys[start:link])
+        options = reader.matcher.sites.get((place.key, kind), frozenset())
+        if len(options) != 1:
+            continue
+        begin = reader.begins[start]
+        owner = reader.covering(reader.begins[start - 1]) if start else None
+        if (
+            owner
+            and reader.spaced(start - 1, start)
+            and "Organisation" in reader.types(owner.key)
+            and owner.key not in reader.matcher.country_keys
+        ):
+            begin = owner.begin  # "the UN base at Kidal", "the MINUSMA camp in Kidal"
+        written = _name_tokens(reader.doc.text[begin : reader.stops[link - 1]])
+        return begin, place.stop, next(iter(options)), written
+    return None
+
+
+def _site_after(reader: _Reader, place: Mention) -> tuple[int, int, str, tuple[str, ...]] | None:
+    """ "<place>['s] <kind>" ("Kidal airport", "Bamako's Independence Square")."""
+    keys, n = reader.keys, len(reader.keys)
+    start = reader.token_at(place.stop - 1) + 1
+    if start < n and keys[start] == "s" and reader.doc.text[place.stop : place.stop + 1] in "'’":
+        start += 1
+    for size in (3, 2, 1):
+        end = start + size
+        if end > n or not reader.spaced(start - 1, end - 1):
+            continue
+        kind = tuple(keys[start:end])
+        options = reader.matcher.sites.get((place.key, kind), frozenset())
+        if len(options) == 1:
+            return place.begin, reader.stops[end - 1], next(iter(options)), kind
+    return None
+
+
+def _short_forms(
+    reader: _Reader, site: str, since: int, written: tuple[str, ...], others: set[str]
+) -> None:
+    """After a site is named, "the camp", "the UN base", "MINUSMA camp" name it too.
+
+    The forms come from how the text named it and from the registry's kinds of the site;
+    "the <noun>" only if no other site the document names is of that kind. Each form is
+    looked up where its first word occurs (no second reading of the document).
+    """
+    kinds = {kind for (_, kind), keys in reader.matcher.sites.items() if site in keys}
+    kinds.add(written)  # may be () for a site named by a registry name
+    forms: set[tuple[str, ...]] = set()
+    for kind in kinds:
+        heads = [t for t in kind if t in SITE_NOUNS]
+        if not heads:
+            continue
+        shared = {
+            k
+            for (_, other), keys in reader.matcher.sites.items()
+            if other == (heads[-1],)
+            for k in keys
+        }
+        if not shared & others:
+            forms.add(("the", heads[-1]))
+        if len(kind) > 1 and kind[-1] in SITE_NOUNS:
+            forms.add(kind)
+    for form in sorted(forms, key=len, reverse=True):
+        for i in reader.index.get(form[0], ()):
+            j = i + len(form) - 1
+            if (
+                reader.begins[i] < since
+                or tuple(reader.keys[i : j + 1]) != form
+                or not reader.spaced(i, j)
+                or (i and reader.keys[i - 1] in NOT_THIS_ONE)
+            ):
+                continue
+            reader.replace(reader.begins[i], reader.stops[j], site, "coref")
 
 
 def _coordinated(reader: _Reader) -> None:
@@ -840,14 +1231,14 @@ def _described(reader: _Reader, begin: int, stop: int, cls: str, description: st
     reader.teach(name, key, "alias")
 
 
-def _people(reader: _Reader) -> None:
+def _people(reader: _Reader, named: list[re.Match[str]]) -> None:
     """Titles, roles and "a trader named X": link or mint people; then their surnames."""
     text = reader.doc.text
     candidates: list[tuple[int, int, str]] = []  # (begin, stop, trigger)
     for match in reader.near(_TITLED, TITLE_FIRST):
         lower_title = text[match.start()].islower()
         candidates.append((*match.span(1), "role" if lower_title else "title"))
-    for match in reader.near(_NAMED, ("named",), before=40, after=80):
+    for match in named:
         if match.group(1).split()[-1] in PERSON_NOUNS:
             candidates.append((*match.span(2), "named"))
     for match in _SAID.finditer(text):
@@ -954,7 +1345,7 @@ def _teach_surnames(reader: _Reader, introduced: list[tuple[int, str, str]]) -> 
             reader.teach(surface, key, "alias", since=offset)
 
 
-def _places(reader: _Reader) -> None:
+def _places(reader: _Reader, named: list[re.Match[str]]) -> None:
     """ "the town(s) of X (and Y)", "X Region", "region of X", "in X, <Country>"."""
     text = reader.doc.text
     for match in reader.near(_PLACE_OF, PLACE_OF_WORDS):
@@ -969,7 +1360,7 @@ def _places(reader: _Reader) -> None:
             key = reader.discover(f"{text[span[0] : span[1]]} Region", ("Region",))
             reader.add(span[0], word.end(), key, "pattern")
             reader.teach(text[span[0] : word.end()], key, "alias")
-    for match in reader.near(_NAMED, ("named",), before=40, after=80):
+    for match in named:
         if match.group(1).split()[-1] in PLACE_NOUNS:  # "a village named Inekar"
             _place(reader, *match.span(2), "Settlement")
     for match in reader.near(_REGION_OF, ("region",)):

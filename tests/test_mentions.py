@@ -49,7 +49,7 @@ ROWS = [
     ("the CSP-PSD, the CSP PSD and the PSC", [("CSP-PSD", "csp-psd"), ("CSP PSD", "csp-psd"), ("PSC", "csp-psd")]),  # noqa: E501
     ("the Cadre strategique permanent", [("Cadre strategique permanent", "csp-psd")]),
     ("It's difficult to ignore Wagner's fighters.", [("Wagner", "wagner-group")]),
-    ("the Russian paramilitary group Wagner", [("Russian paramilitary group Wagner", "wagner-group")]),  # noqa: E501
+    ("the Russian paramilitary group Wagner", [("Russian", "russia"), ("paramilitary group Wagner", "wagner-group")]),  # noqa: E501
     ("MINUSMA left; Minusma was a stabilizing force.", [("MINUSMA", "minusma"), ("Minusma", "minusma")]),  # noqa: E501
     ("They fled to Abeïbara, Abeibara and Léré, then Lere.",
      [("Abeïbara", "abeibara"), ("Abeibara", "abeibara"), ("Léré", "lere"), ("Lere", "lere")]),
@@ -79,7 +79,7 @@ ROWS = [
     # titles, roles and names
     ("“Today, our armed and security forces have taken over Kidal,” the Malian junta leader and interim "  # noqa: E501
      "president, Colonel Assimi Goita, said.",
-     [("armed and security forces", "fama"), ("Kidal", "kidal"), ("Malian junta", "malian-junta"),
+     [("our armed and security forces", "fama"), ("Kidal", "kidal"), ("Malian junta", "malian-junta"),
       ("Assimi Goita", "assimi-goita")]),
     ("Col. Goita called it a turning point.", [("Goita", "assimi-goita")]),
     ("“The Russians have been instrumental,” Dr. Guichaoua said.",
