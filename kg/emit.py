@@ -25,13 +25,19 @@ timestamps), and a build that fails never leaves a half-written file.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import os
+import pickle
+import re
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
+from typing import BinaryIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
@@ -52,8 +58,9 @@ STAGE = "emit.v1"
 GENID = BASE + ".well-known/genid/"  # RDF 1.1 skolem IRIs for the blank nodes of input files
 
 __all__ = [
-    "STAGE", "BuildFiles", "claim_iri", "period_iri", "document_quads", "registry_quads",
-    "ontology_quads", "derived_quads", "write_build", "instant_value", "publisher_key",
+    "STAGE", "BuildFiles", "GraphText", "claim_iri", "period_iri", "document_quads",
+    "document_graph", "registry_quads", "ontology_quads", "derived_quads", "derived_graph",
+    "graph_texts", "write_build", "instant_value", "publisher_key",
 ]  # fmt: skip
 
 
@@ -88,16 +95,45 @@ def _label(value: str, language: str) -> Literal:
 
 
 class _Graph:
-    """Collects the quads of one named graph."""
+    """Collects the triples of one named graph, each with its sort key.
+
+    The key is subject, predicate (rdf:type as "") and object (an IRI's value,
+    a literal's N-Triples form) joined by NUL: as a string it sorts exactly as
+    the tuple of the three would (no part holds a NUL: N-Triples escapes it).
+    """
 
     def __init__(self, name: str) -> None:
         self.name = iri(graph_iri(name))
-        self.quads: list[Quad] = []
+        self.entries: list[tuple[str, NamedNode, NamedNode, NamedNode | Literal]] = []
 
     def add(self, subject: str, predicate: NamedNode, obj: NamedNode | Literal | str) -> None:
-        """Add one quad; a str object is an IRI."""
-        node = iri(obj) if isinstance(obj, str) else obj
-        self.quads.append(Quad(iri(subject), predicate, node, self.name))
+        """Add one triple; a str object is an IRI."""
+        if isinstance(obj, str):
+            node: NamedNode | Literal = iri(obj)
+            value = obj
+        else:
+            node = obj
+            value = obj.value if isinstance(obj, NamedNode) else str(obj)
+        key = f"{subject}\0{_predicate_key(predicate)}\0{value}"
+        self.entries.append((key, iri(subject), predicate, node))
+
+    def add_triple(self, triple: Triple) -> None:
+        """Add a parsed triple (IRI or literal terms only)."""
+        s, p, o = triple.subject, triple.predicate, triple.object
+        key = f"{_order(s)}\0{_predicate_key(p)}\0{_order(o)}"
+        self.entries.append((key, s, p, o))
+
+    @property
+    def quads(self) -> list[Quad]:
+        """The graph's quads, in the order they were added."""
+        g = self.name
+        return [Quad(s, p, o, g) for _, s, p, o in self.entries]
+
+    def text(self) -> GraphText:
+        """The graph serialized (sorted, deduplicated): see :func:`graph_text`."""
+        unique = {e[0]: e for e in self.entries}
+        keys = sorted(unique)
+        return _graph_text(self.name.value, keys, [Triple(*unique[k][1:]) for k in keys])
 
     def provenance(self, stages: Sequence[str], sources: Iterable[str]) -> None:
         """The graph IRI as a prov:Entity: which stages wrote it, from which documents."""
@@ -107,6 +143,12 @@ class _Graph:
             self.add(node, _sk("stage"), _str(stage))
         for source in sorted(set(sources)):
             self.add(node, iri(PROV + "wasDerivedFrom"), source)
+
+
+@lru_cache(maxsize=1024)
+def _predicate_key(predicate: NamedNode) -> str:
+    """A predicate's part of the sort key: rdf:type sorts first."""
+    return "" if predicate == A else predicate.value
 
 
 # --- IRIs ----------------------------------------------------------------
@@ -408,14 +450,9 @@ def _claim(g: _Graph, claim: Claim, doc: Document) -> None:
     _evidence(g, node, claim, quote)
 
 
-def document_quads(
-    extraction: Extraction, registry_entities: Mapping[str, Entity], *, stages: Sequence[str] = ()
-) -> list[Quad]:
-    """One article's graph: the article, its discovered entities, mentions and claims.
-
-    ``stages`` names the pipeline stages behind the extraction (e.g.
-    ``"claims.v1"``), recorded with this stage's own name on the graph.
-    """
+def _document_graph(
+    extraction: Extraction, registry_entities: Mapping[str, Entity], stages: Sequence[str]
+) -> _Graph:
     doc = extraction.document
     g = _Graph("doc/" + doc.doc_id)
     _article(g, doc, registry_entities)
@@ -426,7 +463,25 @@ def document_quads(
     for claim in extraction.claims:
         _claim(g, claim, doc)
     g.provenance(stages, [doc_iri(doc.doc_id)])
-    return g.quads
+    return g
+
+
+def document_quads(
+    extraction: Extraction, registry_entities: Mapping[str, Entity], *, stages: Sequence[str] = ()
+) -> list[Quad]:
+    """One article's graph: the article, its discovered entities, mentions and claims.
+
+    ``stages`` names the pipeline stages behind the extraction (e.g.
+    ``"claims.v1"``), recorded with this stage's own name on the graph.
+    """
+    return _document_graph(extraction, registry_entities, stages).quads
+
+
+def document_graph(
+    extraction: Extraction, registry_entities: Mapping[str, Entity], *, stages: Sequence[str] = ()
+) -> GraphText:
+    """The graph of :func:`document_quads`, serialized for :func:`write_build`."""
+    return _document_graph(extraction, registry_entities, stages).text()
 
 
 # --- registry, ontology, derived -------------------------------------------
@@ -483,7 +538,8 @@ def _file_quads(path: Path, graph: str, stages: Sequence[str]) -> list[Quad]:
     except SyntaxError as error:
         raise OntologyError(f"{path}: not valid Turtle: {error}; fix the file") from None
     g = _Graph(graph)
-    g.quads = [Quad(t.subject, t.predicate, t.object, g.name) for t in _skolemize(triples, graph)]
+    for triple in _skolemize(triples, graph):
+        g.add_triple(triple)
     g.provenance(stages, [])
     return g.quads
 
@@ -533,10 +589,9 @@ def _period(g: _Graph, p: Period) -> None:
         g.add(node, iri(PROV + "wasDerivedFrom"), doc_iri(doc_id))
 
 
-def derived_quads(
-    periods: Sequence[Period], disputes: Sequence[tuple[str, str]], *, stages: Sequence[str] = ()
-) -> list[Quad]:
-    """The ``graph/derived`` graph: periods, and sk:disputedBy both ways for each pair of IRIs."""
+def _derived_graph(
+    periods: Sequence[Period], disputes: Sequence[tuple[str, str]], stages: Sequence[str]
+) -> _Graph:
     g = _Graph("derived")
     for period in periods:
         _period(g, period)
@@ -544,7 +599,21 @@ def derived_quads(
         g.add(a, _sk("disputedBy"), b)
         g.add(b, _sk("disputedBy"), a)
     g.provenance(stages, [doc_iri(d) for p in periods for d in p.documents])
-    return g.quads
+    return g
+
+
+def derived_quads(
+    periods: Sequence[Period], disputes: Sequence[tuple[str, str]], *, stages: Sequence[str] = ()
+) -> list[Quad]:
+    """The ``graph/derived`` graph: periods, and sk:disputedBy both ways for each pair of IRIs."""
+    return _derived_graph(periods, disputes, stages).quads
+
+
+def derived_graph(
+    periods: Sequence[Period], disputes: Sequence[tuple[str, str]], *, stages: Sequence[str] = ()
+) -> GraphText:
+    """The graph of :func:`derived_quads`, serialized for :func:`write_build`."""
+    return _derived_graph(periods, disputes, stages).text()
 
 
 # --- writing ---------------------------------------------------------------
@@ -573,6 +642,7 @@ def _key(quad: Quad) -> tuple[str, str, str, str]:
 
 
 _PREFIX_LINES = [f"@prefix {p}: <{ns}> .\n".encode() for p, ns in PREFIXES.items()]
+_PREFIX_BLOCK = b"".join(_PREFIX_LINES)
 
 
 def _serialize(terms: Sequence[Quad] | Sequence[Triple], fmt: RdfFormat) -> bytes:
@@ -580,57 +650,270 @@ def _serialize(terms: Sequence[Quad] | Sequence[Triple], fmt: RdfFormat) -> byte
 
     (pyoxigraph writes the prefix lines in the order of its own hash map.)
     """
-    lines = serialize(terms, format=fmt, prefixes=PREFIXES).splitlines(keepends=True)
-    header = len(_PREFIX_LINES)
-    if sorted(lines[:header]) != sorted(_PREFIX_LINES):  # pragma: no cover - pyoxigraph change
+    return _PREFIX_BLOCK + _body(terms, fmt)
+
+
+def _body(terms: Sequence[Quad] | Sequence[Triple], fmt: RdfFormat) -> bytes:
+    """What pyoxigraph writes after the prefix lines (which it writes in any order)."""
+    text = serialize(terms, format=fmt, prefixes=PREFIXES)
+    header = len(_PREFIX_BLOCK)
+    if sorted(text[:header].splitlines(keepends=True)) != sorted(_PREFIX_LINES):  # pragma: no cover
         raise RuntimeError("unexpected prefix block from pyoxigraph.serialize")
-    return b"".join(_PREFIX_LINES + lines[header:])
+    return text[header:]
 
 
-def _temporary(path: Path, data: bytes) -> str:
-    """Write data to a complete, synced temporary file next to path; return its name."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(tmp, 0o644)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp
+_BLOCK_START = re.compile(rb"\n(?=[^\t])")  # a line that is not a continuation: a new subject
 
 
-def write_build(out_dir: Path, quads: Iterable[Quad]) -> BuildFiles:
+@dataclass(frozen=True)
+class GraphText:
+    """One named graph, serialized: the Turtle of its sorted, deduplicated triples.
+
+    ``body`` has one block per subject (``subjects[i]`` starts at ``starts[i]``
+    and holds ``counts[i]`` triples). kg.trig holds the graph as ``head``, the
+    body indented by one tab, and ``}``; kg.ttl merges every graph's blocks
+    by subject. It pickles, so a worker process can make it.
+    """
+
+    name: str  # the graph IRI
+    head: bytes  # the TriG line opening the graph: b"<...> {\n"
+    body: bytes
+    subjects: tuple[str, ...]
+    starts: tuple[int, ...]
+    counts: tuple[int, ...]
+
+    @property
+    def quads(self) -> int:
+        return sum(self.counts)
+
+    def trig(self) -> bytes:
+        """The graph as kg.trig has it."""
+        return self.head + (b"\t" + self.body.replace(b"\n", b"\n\t"))[:-1] + b"}\n"
+
+    def blocks(self) -> Iterator[tuple[str, int, bytes]]:
+        """(subject IRI, triple count, Turtle of the subject's triples) in subject order."""
+        ends = (*self.starts[1:], len(self.body))
+        for subject, count, begin, stop in zip(self.subjects, self.counts, self.starts, ends):
+            yield subject, count, self.body[begin:stop]
+
+
+def _graph_text(name: str, keys: Sequence[str], triples: Sequence[Triple]) -> GraphText:
+    """A graph's sorted unique triples (and their sort keys) as a GraphText."""
+    body = _body(triples, RdfFormat.TURTLE)
+    first = triples[0]
+    opening = _body([Quad(first.subject, first.predicate, first.object, iri(name))], RdfFormat.TRIG)
+    head = opening[: opening.index(b"\n") + 1]
+    subjects: list[str] = []
+    counts: list[int] = []
+    last = None
+    for key in keys:
+        subject = key[: key.index("\0")]
+        if subject == last:
+            counts[-1] += 1
+        else:
+            subjects.append(subject)
+            counts.append(1)
+            last = subject
+    starts = (0, *(m.end() for m in _BLOCK_START.finditer(body)))
+    if len(starts) != len(subjects) or not head.endswith(b" {\n"):  # pragma: no cover
+        raise RuntimeError(f"unexpected Turtle layout from pyoxigraph.serialize for {name}")
+    return GraphText(name, head, body, tuple(subjects), starts, tuple(counts))
+
+
+def graph_texts(quads: Iterable[Quad]) -> list[GraphText]:
+    """Quads of any graphs (unsorted, with repeats) as GraphTexts in graph order."""
+    graphs: dict[str, _Graph] = {}
+    for quad in quads:
+        if not isinstance(quad.graph_name, NamedNode):
+            raise ValueError(f"{quad}: every quad of the build must be in a named graph")
+        name = quad.graph_name.value
+        g = graphs.get(name)
+        if g is None:
+            g = graphs[name] = _Graph.__new__(_Graph)
+            g.name, g.entries = quad.graph_name, []
+        g.add_triple(quad.triple)
+    return [graphs[name].text() for name in sorted(graphs)]
+
+
+@dataclass(frozen=True)
+class BuildFiles:
+    """What :func:`write_build` wrote."""
+
+    trig: Path  # all named graphs
+    ttl: Path  # every graph's triples merged, without duplicates
+    quads: int
+    triples: int
+    graphs: int
+
+
+def _order(term: object) -> str:
+    """An IRI sorts by its value (so ``claim:x`` comes before ``claim:x/interval``)."""
+    return term.value if isinstance(term, NamedNode) else str(term)
+
+
+def _key(quad: Quad) -> tuple[str, str, str, str]:
+    """Sort key and identity of a quad: graph, subject, predicate (rdf:type first), object."""
+    predicate = "" if quad.predicate == A else quad.predicate.value
+    return (_order(quad.graph_name), _order(quad.subject), predicate, _order(quad.object))
+
+
+class _Temporary:
+    """A file written in pieces next to ``path``, renamed over it by :meth:`publish` only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        fd, self.name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        self.file = os.fdopen(fd, "wb", buffering=1 << 20)
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+
+    def finish(self) -> None:
+        """Flush, sync and close: the file is complete on disk."""
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        os.chmod(self.name, 0o644)
+
+    def discard(self) -> None:
+        self.file.close()
+        if os.path.exists(self.name):
+            os.unlink(self.name)
+
+    def publish(self) -> None:
+        os.replace(self.name, self.path)
+
+
+class _SubjectRuns:
+    """The (subject, count, block) records of every graph, sorted by subject in bounded memory.
+
+    Records are kept in memory up to ``limit`` bytes of Turtle, then sorted and
+    spilled to an anonymous temporary file in ``folder`` (gone with the process,
+    even when killed); :meth:`merged` merges the runs.
+    """
+
+    CHUNK = 4096  # records per pickle in a run file
+
+    def __init__(self, folder: Path, limit: int = 64 << 20) -> None:
+        self.folder, self.limit = folder, limit
+        self.buffer: list[tuple[str, int, bytes]] = []
+        self.size = 0
+        self.runs: list[BinaryIO] = []
+
+    def close(self) -> None:
+        for run in self.runs:
+            run.close()
+
+    def add(self, graph: GraphText) -> None:
+        self.buffer.extend(graph.blocks())
+        self.size += len(graph.body) + 100 * len(graph.subjects)
+        if self.size > self.limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        self.buffer.sort(key=itemgetter(0))
+        run = tempfile.TemporaryFile(dir=self.folder, prefix=".kg-run-")
+        self.runs.append(run)
+        for i in range(0, len(self.buffer), self.CHUNK):
+            pickle.dump(self.buffer[i : i + self.CHUNK], run, protocol=pickle.HIGHEST_PROTOCOL)
+        self.buffer, self.size = [], 0
+
+    @staticmethod
+    def _read(run: BinaryIO) -> Iterator[tuple[str, int, bytes]]:
+        run.seek(0)
+        while True:
+            try:
+                chunk = pickle.load(run)
+            except EOFError:
+                return
+            yield from chunk
+
+    def merged(self) -> Iterator[list[tuple[str, int, bytes]]]:
+        """The records grouped by subject, in subject order."""
+        if self.runs:
+            if self.buffer:
+                self._spill()
+            records: Iterable[tuple[str, int, bytes]] = heapq.merge(
+                *(self._read(run) for run in self.runs), key=itemgetter(0)
+            )
+        else:
+            self.buffer.sort(key=itemgetter(0))
+            records = self.buffer
+        group: list[tuple[str, int, bytes]] = []
+        for record in records:
+            if group and record[0] != group[0][0]:
+                yield group
+                group = []
+            group.append(record)
+        if group:
+            yield group
+
+
+def _merge_blocks(group: Sequence[tuple[str, int, bytes]]) -> tuple[bytes, int]:
+    """One subject's blocks from several graphs as one Turtle block (and its triple count)."""
+    unique: dict[str, Triple] = {}
+    for _, _, block in group:
+        for quad in parse(_PREFIX_BLOCK + block, format=RdfFormat.TURTLE):
+            t = quad.triple
+            unique[f"{_order(t.subject)}\0{_predicate_key(t.predicate)}\0{_order(t.object)}"] = t
+    return _body([unique[k] for k in sorted(unique)], RdfFormat.TURTLE), len(unique)
+
+
+def write_build(out_dir: Path, quads: Iterable[Quad] | Iterable[GraphText]) -> BuildFiles:
     """Write out_dir/kg.trig and out_dir/kg.ttl: sorted, deduplicated, byte-stable.
 
-    Both files are written in full to temporary files first and only then
-    renamed over the old ones, so a failed or killed build leaves the previous
-    build in place.
+    ``quads`` are either quads (any order, repeats allowed) or the
+    :class:`GraphText` of each graph in graph IRI order (what the pipeline
+    streams, one graph at a time: memory stays bounded). kg.trig is the
+    graphs one after another; kg.ttl every triple once, sorted by subject,
+    predicate (rdf:type first) and object, merged from the graphs through
+    sorted runs on disk. Both files are written in full to temporary files
+    first and only then renamed over the old ones, so a failed or killed
+    build leaves the previous build in place.
     """
-    unique = {_key(q): q for q in quads}
-    keys = sorted(unique)
-    ordered = [unique[k] for k in keys]
-    first: dict[tuple[str, str, str], Quad] = {}
-    for k in keys:
-        first.setdefault(k[1:], unique[k])
-    merged = [first[k].triple for k in sorted(first)]
+    items = iter(quads)
+    first = next(items, None)
+    graphs: Iterable[GraphText]
+    if first is None or isinstance(first, GraphText):
+        graphs = items if first is None else itertools.chain([first], items)
+    else:
+        graphs = graph_texts(itertools.chain([first], items))  # type: ignore[list-item]
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = BuildFiles(out_dir / "kg.trig", out_dir / "kg.ttl", len(ordered), len(merged),
-                       len({k[0] for k in unique}))  # fmt: skip
-    pending: list[tuple[str, Path]] = []
+    trig, ttl = _Temporary(out_dir / "kg.trig"), _Temporary(out_dir / "kg.ttl")
+    count_quads = count_triples = count_graphs = 0
+    runs = _SubjectRuns(out_dir)
     try:
-        pending.append((_temporary(files.trig, _serialize(ordered, RdfFormat.TRIG)), files.trig))
-        pending.append((_temporary(files.ttl, _serialize(merged, RdfFormat.TURTLE)), files.ttl))
+        trig.write(_PREFIX_BLOCK)
+        last = ""
+        for graph in graphs:
+            if graph.name <= last:
+                raise ValueError(f"graph {graph.name} comes after {last}: not in IRI order")
+            last = graph.name
+            trig.write(graph.trig())
+            runs.add(graph)
+            count_quads += graph.quads
+            count_graphs += 1
+        trig.finish()
+        ttl.write(_PREFIX_BLOCK)
+        for group in runs.merged():
+            if len(group) == 1:
+                ttl.write(group[0][2])
+                count_triples += group[0][1]
+            else:
+                block, count = _merge_blocks(group)
+                ttl.write(block)
+                count_triples += count
+        ttl.finish()
     except BaseException:
-        for tmp, _ in pending:
-            os.unlink(tmp)
+        trig.discard()
+        ttl.discard()
         raise
-    for tmp, final in pending:
-        os.replace(tmp, final)
+    finally:
+        runs.close()
+    trig.publish()
+    ttl.publish()
     _sync_folder(out_dir)
-    return files
+    return BuildFiles(trig.path, ttl.path, count_quads, count_triples, count_graphs)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import shutil
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from kg import dates as dates_stage
 from kg import mentions as mentions_stage
 from kg.corpus import CorpusProblem, load_corpus
 from kg.errors import CorpusError, KgError
-from kg.emit import publisher_key
+from kg.emit import GraphText, publisher_key
 from kg.model import Document, Extraction
 from kg.registry import Registry, load_registry
 
@@ -149,8 +151,7 @@ def extract_corpus(
     problems = list(loaded.problems)
     for extraction in extractions:
         if not extraction.mentions:
-            problems.append(CorpusProblem(extraction.document.path, "warning",
-                                          "no known entity recognised, so nothing was extracted: check that it is the article's text in English, or add its names to ontology/registry.ttl"))  # fmt: skip
+            problems.append(_nothing_found(extraction))
     return CorpusExtraction(tuple(extractions), tuple(problems))
 
 
@@ -163,7 +164,13 @@ def build(
     today: date | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Build the graph of a corpus into ``out`` (TriG, Turtle, store, manifest)."""
+    """Build the graph of a corpus into ``out`` (TriG, Turtle, store, manifest).
+
+    Memory stays bounded: each document's graph is serialized as soon as it is
+    extracted (in the worker process with ``jobs`` > 1) and kept in a spool
+    file; only the claims (for the derived periods) stay in memory. The
+    output does not depend on ``jobs``.
+    """
     from kg import emit, temporal
     from kg.resources import resource_path
     from kg.store import write_store
@@ -171,41 +178,121 @@ def build(
     started = time.perf_counter()
     prepare_output(out)
     registry = load_registry()
-    extracted = extract_corpus(corpus_dir, today=today, jobs=jobs, progress=progress, registry=registry)
-    check_problems(extracted, strict=strict)
-    extractions = extracted.extractions
-    periods, disputes = temporal.derive(extractions, town_of=town_lookup(registry))
-    ontology_dir = resource_path("ontology")
-    quads = emit.ontology_quads(ontology_dir / "sahel.ttl")
-    quads += emit.registry_quads(ontology_dir / "registry.ttl")
-    for extraction in extractions:
-        quads += emit.document_quads(extraction, registry.entities, stages=STAGES)
-    quads += emit.derived_quads(periods, disputes, stages=(*STAGES, temporal.STAGE))
-    staging = staging_dir(out)
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        staging.mkdir(parents=True)
-        files = emit.write_build(staging, quads)
-        stored = write_store(staging, staging / "kg.trig")
-        report = BuildReport(
-            out=out,
-            documents=len(extractions),
-            entities=len(registry.entities),
-            discovered=len({e.key for x in extractions for e in x.entities}),
-            claims=Counter(c.kind for x in extractions for c in x.claims),
-            periods=Counter(p.kind for p in periods),
-            triples=files.triples,
-            quads=stored,
-            seconds=round(time.perf_counter() - started, 2),
-            problems=extracted.problems,
+    loaded = load_corpus(corpus_dir, today=today)
+    with _GraphSpool(_absolute(out).parent) as spool:
+        kept: list[Extraction] = []
+        problems = list(loaded.problems)
+        for extraction, found, graph in _extract_graphs(loaded.documents, registry, jobs, progress):
+            if not found:
+                problems.append(_nothing_found(extraction))
+            kept.append(extraction)
+            spool.add(graph)
+        extracted = CorpusExtraction(tuple(kept), tuple(problems))
+        check_problems(extracted, strict=strict)
+        extractions = extracted.extractions
+        periods, disputes = temporal.derive(extractions, town_of=town_lookup(registry))
+        ontology_dir = resource_path("ontology")
+        fixed = emit.graph_texts(
+            emit.ontology_quads(ontology_dir / "sahel.ttl")
+            + emit.registry_quads(ontology_dir / "registry.ttl")
         )
-        write_manifest(staging, report, extractions)
-        publish(staging, out)
-    except OSError as error:
-        raise KgError(f"Cannot write the build in {out}: {error.strerror or error}") from None
-    finally:
+        fixed.append(emit.derived_graph(periods, disputes, stages=(*STAGES, temporal.STAGE)))
+        staging = staging_dir(out)
         shutil.rmtree(staging, ignore_errors=True)
+        try:
+            staging.mkdir(parents=True)
+            files = emit.write_build(staging, spool.merged_with(fixed))
+            stored = write_store(staging, staging / "kg.trig")
+            report = BuildReport(
+                out=out,
+                documents=len(extractions),
+                entities=len(registry.entities),
+                discovered=len({e.key for x in extractions for e in x.entities}),
+                claims=Counter(c.kind for x in extractions for c in x.claims),
+                periods=Counter(p.kind for p in periods),
+                triples=files.triples,
+                quads=stored,
+                seconds=round(time.perf_counter() - started, 2),
+                problems=extracted.problems,
+            )
+            write_manifest(staging, report, extractions)
+            publish(staging, out)
+        except OSError as error:
+            raise KgError(f"Cannot write the build in {out}: {error.strerror or error}") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def _nothing_found(extraction: Extraction) -> CorpusProblem:
+    return CorpusProblem(extraction.document.path, "warning",
+                         "no known entity recognised, so nothing was extracted: check that it is the article's text in English, or add its names to ontology/registry.ttl")  # fmt: skip
+
+
+def _document_work(doc: Document, registry: Registry) -> tuple[Extraction, bool, GraphText]:
+    """One document extracted and its graph serialized; the mentions are dropped (they are
+    in the graph), keeping only whether there were any."""
+    from kg import emit
+
+    extraction = extract_document(doc, registry)
+    graph = emit.document_graph(extraction, registry.entities, stages=STAGES)
+    return replace(extraction, mentions=()), bool(extraction.mentions), graph
+
+
+def _work_in_worker(doc: Document) -> tuple[Extraction, bool, GraphText]:
+    assert _WORKER_REGISTRY is not None
+    return _document_work(doc, _WORKER_REGISTRY)
+
+
+def _extract_graphs(
+    documents: Sequence[Document], registry: Registry, jobs: int, progress: Progress | None
+) -> Iterator[tuple[Extraction, bool, GraphText]]:
+    """:func:`_document_work` on every document, in order; over ``jobs`` processes."""
+    total = len(documents)
+    if jobs <= 1 or total < 2 * jobs:
+        for done, doc in enumerate(documents, start=1):
+            yield _document_work(doc, registry)
+            if progress:
+                progress(done, total)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
+        chunk = max(1, min(16, total // (jobs * 8)))
+        for done, result in enumerate(pool.map(_work_in_worker, documents, chunksize=chunk), 1):
+            yield result
+            if progress and (done % chunk == 0 or done == total):
+                progress(done, total)
+
+
+class _GraphSpool:
+    """The documents' serialized graphs, in an anonymous temporary file (nothing is left
+    behind, even by a killed build), read back in graph IRI order."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file = tempfile.TemporaryFile(dir=folder, prefix=".kg-graphs-")
+        self.index: dict[str, tuple[int, int]] = {}
+
+    def __enter__(self) -> _GraphSpool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def add(self, graph: GraphText) -> None:
+        data = pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL)
+        self.file.seek(0, os.SEEK_END)
+        self.index[graph.name] = (self.file.tell(), len(data))
+        self.file.write(data)
+
+    def merged_with(self, others: Sequence[GraphText]) -> Iterator[GraphText]:
+        """The spooled graphs and ``others``, in graph IRI order."""
+        extra = {g.name: g for g in others}
+        for name in sorted({*self.index, *extra}):
+            if name in extra:
+                yield extra[name]
+            else:
+                offset, size = self.index[name]
+                self.file.seek(offset)
+                yield pickle.loads(self.file.read(size))
 
 
 def check_problems(extracted: CorpusExtraction, *, strict: bool) -> None:
