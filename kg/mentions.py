@@ -99,13 +99,26 @@ NATIONAL_NOUNS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 # Words that qualify an armed actor's name without changing who it is: before it ("separatist
 # Tuareg rebels", "armed jihadist groups"), or after its first word ("Tuareg independence
-# rebels", "French counter-terrorism forces"). Only for the classes in MODIFIABLE.
-MODIFIERS = frozenset(
-    """separatist secessionist independence independentist autonomist former ex armed
-    paramilitary mercenary counter-terrorism counterterrorism counter-terrorist
-    anti-terrorist anti-jihadist rebel insurgent jihadist islamist radical militant allied
-    main elite special pro-government loyalist regular so-called""".split()
+# rebels", "French counter-terrorism forces"). Only for the classes in MODIFIABLE; a word
+# of a side (insurgent, loyalist) only for actors that can be on that side: "Malian rebel
+# forces" are no FAMa, "pro-government Tuareg fighters" no Tuareg rebels.
+NEUTRAL_MODIFIERS = frozenset(
+    """former ex armed paramilitary mercenary counter-terrorism counterterrorism
+    counter-terrorist anti-terrorist anti-jihadist allied main elite special regular
+    so-called""".split()
 ) | {"private military"}  # fmt: skip
+INSURGENT_MODIFIERS = frozenset(
+    """separatist secessionist independence independentist autonomist rebel insurgent
+    jihadist islamist radical militant""".split()
+)  # fmt: skip
+LOYALIST_MODIFIERS = frozenset("pro-government loyalist".split())
+MODIFIERS = NEUTRAL_MODIFIERS | INSURGENT_MODIFIERS | LOYALIST_MODIFIERS
+STATE_SIDE = frozenset(  # no insurgent words for these
+    "NationalArmedForces PrivateMilitaryCompany InternationalMission ProGovernmentMilitia".split()
+)
+INSURGENT_SIDE = frozenset(  # no loyalist words for these
+    "SeparatistArmedGroup JihadistArmedGroup CollectiveActor".split()
+)
 # "the paramilitary group Wagner": a descriptor noun right before a capitalised name
 DESCRIPTOR_NOUNS = frozenset("group company organisation organization outfit militia".split())
 # "Wagner fighters", "Tuareg rebellion movements", "FAMa soldiers": the members are the group
@@ -126,6 +139,7 @@ MISSION_NOUNS = (
 SITE_NOUNS = {"camp": "camp", "base": "camp", "fort": "fort", "airport": "airport",
               "airfield": "airport", "aeroport": "airport", "aerodrome": "airport",
               "square": "square", "barracks": "barracks"}  # fmt: skip
+SITE_BEFORE = frozenset("the a an this that its their former old ex".split())  # "the camp in X"
 SITE_LINKS = frozenset("in at of near de du a".split())  # "camp in Kidal", "fort de Kidal"
 
 TITLES = (
@@ -294,7 +308,7 @@ _GENERIC = re.compile(
 _NOUN_CLASS = {noun: cls for cls, nouns in GENERIC_NOUNS.items() for noun in nouns}
 _NATIONAL = re.compile(
     r"(?:['’]s)?[ \t]+((?:(?:"
-    + _alternation(tuple(MODIFIERS))
+    + _alternation(tuple(NEUTRAL_MODIFIERS))
     + r")[ \t]+){0,2})("
     + _alternation(tuple(n for nouns in NATIONAL_NOUNS.values() for n in nouns))
     + r")\b"
@@ -303,9 +317,13 @@ NOUN_AFTER = VERB_AFTER | FUNCTION_WORDS | PREPOSITIONS  # "Mali's military arou
 _NATIONAL_CLASS = {noun: cls for cls, nouns in NATIONAL_NOUNS.items() for noun in nouns}
 _POSSESSIVE_COMPASS = re.compile(r"['’]s[ \t]+(north|south|east|west|centre|center)\b(?![-'])")
 _MISSION_NOUN = re.compile(r"[ \t]+(" + _alternation(MISSION_NOUNS) + r")\b")
-_MODIFIER_TOKENS = frozenset(
-    tuple(_TOKEN.findall(w)) for w in MODIFIERS | {w.replace("-", " ") for w in MODIFIERS}
-)
+
+
+def _modifier_tokens(words: frozenset[str]) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(_TOKEN.findall(w)) for w in words)
+
+
+_MODIFIER_TOKENS = _modifier_tokens(MODIFIERS)
 _END = ""  # trie key of the aliases ending at a node (no token is empty)
 
 
@@ -408,10 +426,11 @@ class _Matcher:
     persons: frozenset[str]
     countries: dict[str, tuple[str, ...]]  # key -> countries it lies in / belongs to
     national: dict[tuple[str, str], tuple[str, ...]]  # (class, country) -> keys
-    modifiable: frozenset[str]  # armed actors: "separatist Tuareg rebels" is "Tuareg rebels"
+    modifiable: dict[str, frozenset[tuple[str, ...]]]  # armed actor -> its modifiers' tokens
     country_keys: frozenset[str]
     missions: dict[str, tuple[str, ...]]  # organisation -> missions named after it
     sites: dict[tuple[str, tuple[str, ...]], frozenset[str]]  # (place, kind tokens) -> sites
+    site_owners: dict[str, frozenset[str]]  # site -> who its name says it belongs to
 
 
 @lru_cache(maxsize=8)
@@ -447,11 +466,38 @@ def _matcher(registry: Registry) -> _Matcher:
         persons,
         countries,
         {k: tuple(v) for k, v in national.items()},
-        frozenset(k for k in registry.entities if MODIFIABLE & set(registry.types(k))),
+        _modifiable(registry),
         frozenset(country_keys),
         _missions_by_organisation(registry),
         _site_kinds(registry),
+        _site_owners(registry),
     )
+
+
+def _modifiable(registry: Registry) -> dict[str, frozenset[tuple[str, ...]]]:
+    """Armed actor key -> the modifiers (as token tuples) its name may carry."""
+    found: dict[str, frozenset[tuple[str, ...]]] = {}
+    for key in registry.entities:
+        types = set(registry.types(key))
+        if MODIFIABLE & types:
+            words = NEUTRAL_MODIFIERS
+            words |= frozenset() if STATE_SIDE & types else INSURGENT_MODIFIERS
+            words |= frozenset() if INSURGENT_SIDE & types else LOYALIST_MODIFIERS
+            found[key] = _modifier_tokens(words)
+    return found
+
+
+def _fits(tokens: list[str], allowed: frozenset[tuple[str, ...]]) -> bool:
+    """Do the tokens split into allowed modifiers ("counter", "terrorism" -> one)?"""
+    at = 0
+    while at < len(tokens):
+        if tuple(tokens[at : at + 2]) in allowed and at + 1 < len(tokens):
+            at += 2
+        elif (tokens[at],) in allowed:
+            at += 1
+        else:
+            return False
+    return True
 
 
 def _name_tokens(name: str) -> tuple[str, ...]:
@@ -515,6 +561,25 @@ def _site_kinds(registry: Registry) -> dict[tuple[str, tuple[str, ...]], frozens
                     if head in heads:
                         kinds.setdefault((place, (word,)), set()).add(site)
     return {k: frozenset(v) for k, v in kinds.items()}
+
+
+def _site_owners(registry: Registry) -> dict[str, frozenset[str]]:
+    """Site -> the organisations its names name ("MINUSMA camp in Kidal": MINUSMA), and
+    the organisations those are missions of (the UN)."""
+    missions = _missions_by_organisation(registry)
+    owners: dict[str, frozenset[str]] = {}
+    for site in registry.by_type("Site"):
+        found: set[str] = set()
+        for name in _names(registry.entities[site]):
+            tokens = _name_tokens(name)
+            for i in range(len(tokens)):
+                for j in range(i + 1, len(tokens) + 1):
+                    key = registry.names.get(" ".join(tokens[i:j]))
+                    if key and key != site and registry.is_a(key, "Organisation"):
+                        found.add(key)
+        found |= {org for org, named in missions.items() if found & set(named)}
+        owners[site] = frozenset(found - set(registry.by_type("Country")))
+    return owners
 
 
 def _names(entity: Entity) -> tuple[str, ...]:
@@ -719,7 +784,12 @@ class _Reader:
             return False
         long = len(alias.plain) >= 4
         if skip:  # "Tuareg independence rebels" for "Tuareg rebels"
-            if alias.mode != "any" or alias.key not in self.matcher.modifiable:
+            allowed = self.matcher.modifiable.get(alias.key)
+            if (
+                alias.mode != "any"
+                or allowed is None
+                or not _fits(self.keys[skip[0] : skip[1]], allowed)
+            ):
                 return False
             path = [*range(i, skip[0]), *range(skip[1], j + 1)]
             if not self.spaced(skip[0] - 1, skip[1]) or any(
@@ -968,7 +1038,8 @@ def _qualified(reader: _Reader) -> None:
     """
     text, keys = reader.doc.text, reader.keys
     for mention in sorted(reader.mentions.values(), key=lambda m: m.begin):
-        if mention.key not in reader.matcher.modifiable or mention.how not in ("alias", "acronym"):
+        allowed = reader.matcher.modifiable.get(mention.key)
+        if allowed is None or mention.how not in ("alias", "acronym"):
             continue
         first, last = reader.token_at(mention.begin), reader.token_at(mention.stop - 1)
         begin, stop = mention.begin, mention.stop
@@ -976,12 +1047,9 @@ def _qualified(reader: _Reader) -> None:
         if k >= 0 and keys[k] in DESCRIPTOR_NOUNS and mention.text[0].isupper():
             k -= 1  # "group" of "the paramilitary group Wagner"
         while k >= 0 and reader.gaps[k] in ("", " "):
-            two = (
-                k >= 1 and reader.gaps[k - 1] == " " and (keys[k - 1], keys[k]) in _MODIFIER_TOKENS
-            )
-            if two:
+            if k >= 1 and reader.gaps[k - 1] == " " and (keys[k - 1], keys[k]) in allowed:
                 k -= 2
-            elif (keys[k],) in _MODIFIER_TOKENS:
+            elif (keys[k],) in allowed:
                 k -= 1
             else:
                 break
@@ -1105,17 +1173,15 @@ def _site_before(reader: _Reader, place: Mention) -> tuple[int, int, str, tuple[
         options = reader.matcher.sites.get((place.key, kind), frozenset())
         if len(options) != 1:
             continue
-        begin = reader.begins[start]
-        owner = reader.covering(reader.begins[start - 1]) if start else None
-        if (
-            owner
-            and reader.spaced(start - 1, start)
-            and "Organisation" in reader.types(owner.key)
-            and owner.key not in reader.matcher.country_keys
-        ):
-            begin = owner.begin  # "the UN base at Kidal", "the MINUSMA camp in Kidal"
+        site, begin = next(iter(options)), reader.begins[start]
+        if start and reader.spaced(start - 1, start):
+            owner = reader.covering(reader.begins[start - 1])
+            if owner and owner.key in reader.matcher.site_owners.get(site, ()):
+                begin = owner.begin  # "the UN base at Kidal", "the Minusma camp in Kidal"
+            elif owner or keys[start - 1] not in SITE_BEFORE | FUNCTION_WORDS | PREPOSITIONS:
+                return None  # "the French base in Kidal", "the army camp in Kidal": another one
         written = _name_tokens(reader.doc.text[begin : reader.stops[link - 1]])
-        return begin, place.stop, next(iter(options)), written
+        return begin, place.stop, site, written
     return None
 
 

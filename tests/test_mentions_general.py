@@ -78,10 +78,13 @@ ROWS = [
 
 ABSENT = [  # (text, keys that must not be found)
     ("the UN camp in Gao", {"minusma-camp-kidal"}),  # no camp registered in Gao
+    ("the French base in Kidal and the army camp at Kidal", {"minusma-camp-kidal"}),  # other camps  # noqa: E501
+    ("the Wagner camp in Kidal", {"minusma-camp-kidal"}),  # not the owner its name gives
     ("Canadian soldiers and Algerian officials", {"fama", "malian-government"}),  # no such institutions  # noqa: E501
     ("Malian state television and Mali's military leaders", {"malian-government", "fama"}),  # adjectives  # noqa: E501
     ("the separatist rebels of another country", {"mnla"}),
     ("Burkinabe troops crossed", {"fama", "niger-armed-forces"}),
+    ("Malian rebel forces and Malian separatist soldiers", {"fama"}),  # a side changes who it is
 ]
 # fmt: on
 
