@@ -6,13 +6,16 @@ import http.server
 import socket
 import threading
 import time
+import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 import requests
-from conftest import TINY_GRAPHS, MakeBuild, Server, cell, free_port
+from conftest import TINY_GRAPHS, TINY_TRIG, MakeBuild, Server, cell, free_port
 
+import kg.endpoint
 from kg.endpoint import (
     LoadReport,
     bind_values,
@@ -23,7 +26,7 @@ from kg.endpoint import (
     select_remote,
     sparql_term,
 )  # fmt: skip
-from kg.errors import QueryError, StoreError
+from kg.errors import BuildMissingError, QueryError, StoreError
 from kg.model import Term
 from kg.store import open_store, select
 
@@ -193,6 +196,133 @@ def test_remote_non_sparql_answer() -> None:
         f"{url} did not answer with SPARQL JSON results (got text/html): is it a SPARQL "
         "query endpoint (oxigraph: /query, Virtuoso: /sparql)?"
     )
+
+
+# --- the bodies: kg.trig in one pass, checked against the build's store ---------------
+
+
+def loaded_as_built(server: Server, build: Path) -> bool:
+    return all(graph_triples(server, g) == build_triples(build, g) for g in TINY_GRAPHS)
+
+
+def test_a_graph_split_over_kg_trig_is_loaded_whole(
+    oxigraph_server: Server, make_build: MakeBuild
+) -> None:
+    # kg build writes each graph in one block, in IRI order; any other TriG loads the same
+    more = (
+        TINY_TRIG + "g:registry { id:gao a sk:Settlement . }\ng:derived { id:gao a sk:Place . }\n"
+    )
+    build = make_build(more)
+    oxigraph_server.clear()
+    report = load_build(build, oxigraph_server.store_url)
+    assert report.graphs == TINY_GRAPHS
+    assert report.triples == len(open_store(build))
+    assert loaded_as_built(oxigraph_server, build)
+
+
+def test_without_kg_trig_the_graphs_come_from_the_store(
+    oxigraph_server: Server, make_build: MakeBuild
+) -> None:
+    build = make_build()
+    (build / "kg.trig").unlink()
+    oxigraph_server.clear()
+    report = load_build(build, oxigraph_server.store_url)
+    assert (report.graphs, report.triples) == (TINY_GRAPHS, len(open_store(build)))
+    assert loaded_as_built(oxigraph_server, build)
+
+
+@pytest.mark.parametrize(
+    ("change", "found", "held"),
+    [
+        (lambda t: t.replace("prov:wasDerivedFrom doc:002_test .\n}", "\n}"), 19, 20),
+        (lambda t: t + "g:derived { id:gao a sk:Place . }\n", 21, 20),
+    ],
+)
+def test_a_kg_trig_changed_since_the_build_is_refused(
+    oxigraph_server: Server, make_build: MakeBuild, change: Any, found: int, held: int
+) -> None:
+    build = make_build()
+    trig = build / "kg.trig"
+    trig.write_text(change(trig.read_text("utf-8")), encoding="utf-8")
+    oxigraph_server.clear()
+    with pytest.raises(BuildMissingError) as error:
+        load_build(build, oxigraph_server.store_url)
+    url = oxigraph_server.store_url
+    assert str(error.value) == (
+        f"{trig} holds {found} triples in graph derived where the build's store holds {held}: "
+        f"run `kg build` again. Loaded 0 of 4 graphs into {url} (none); not loaded: derived, "
+        "doc/002_test, ontology, registry."
+    )
+    assert oxigraph_server.loaded_graphs() == []  # refused before anything was sent
+
+
+class SlowReader(http.server.ThreadingHTTPServer):
+    """A Graph Store that stops reading a PUT's body for a while (as a store does while
+    it ingests what it has read), with a small receive buffer so the sender waits."""
+
+    daemon_threads = True
+
+    def __init__(self, pause: float) -> None:
+        super().__init__(("127.0.0.1", 0), SlowHandler)
+        self.pause = pause
+        self.graphs: dict[str, bytes] = {}
+
+    def server_bind(self) -> None:
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        super().server_bind()
+
+
+class SlowHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: SlowReader
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def graph(self) -> str:
+        query = urllib.parse.urlsplit(self.path).query
+        return urllib.parse.parse_qs(query).get("graph", [""])[0]
+
+    def answer(self, code: int, body: bytes = b"") -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", "application/n-triples")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        self.answer(200)
+
+    def do_PUT(self) -> None:  # noqa: N802
+        length = int(self.headers["Content-Length"])
+        body = self.rfile.read(min(length, 65536))
+        time.sleep(self.server.pause)  # ingesting what it has read; the rest waits
+        self.server.graphs[self.graph()] = body + self.rfile.read(length - len(body))
+        self.answer(204)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self.answer(200, self.server.graphs.get(self.graph(), b""))
+
+
+def test_a_store_slower_to_read_a_graph_than_the_connect_timeout(
+    make_build: MakeBuild, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # urllib3 sends a request body under the *connect* timeout: a large graph that the
+    # store reads more slowly than that used to fail as "closed the connection".
+    monkeypatch.setattr(kg.endpoint, "CONNECT_TIMEOUT", 0.2)
+    graph = "https://w3id.org/sahel-kg/graph/big"
+    triples = "".join(f"<http://e/s{i}> <http://e/p> {i} .\n" for i in range(200_000))
+    build = make_build(f"<{graph}> {{\n{triples}}}\n")  # 8.7 MB: more than the socket buffers
+    server = SlowReader(pause=1.0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/gsp"
+        report = load_build(build, url, timeout=10)
+        assert (report.graphs, report.triples) == ((graph,), 200_000)
+        assert server.graphs[graph].count(b"\n") == 200_000
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # --- failures --------------------------------------------------------------------
