@@ -1208,8 +1208,10 @@ def _short_forms(
     """After a site is named, "the camp", "the UN base", "MINUSMA camp" name it too.
 
     The forms come from how the text named it and from the registry's kinds of the site;
-    "the <noun>" only if no other site the document names is of that kind. Each form is
-    looked up where its first word occurs (no second reading of the document).
+    "the <noun>" only if no other site the document names is of that kind. A form names
+    the site only if the last "<noun>" before it was part of a mention of the site ("Gao's
+    airport. The airport was closed." is not Kidal's). Each form is looked up where its
+    first word occurs (no second reading of the document).
     """
     kinds = {kind for (_, kind), keys in reader.matcher.sites.items() if site in keys}
     kinds.add(written)  # may be () for a site named by a registry name
@@ -1228,16 +1230,24 @@ def _short_forms(
             forms.add(("the", heads[-1]))
         if len(kind) > 1 and kind[-1] in SITE_NOUNS:
             forms.add(kind)
-    for form in sorted(forms, key=len, reverse=True):
+    found: list[tuple[int, int, int]] = []  # (first token, -length, last token), text order
+    for form in forms:
         for i in reader.index.get(form[0], ()):
             j = i + len(form) - 1
             if (
-                reader.begins[i] < since
-                or tuple(reader.keys[i : j + 1]) != form
-                or not reader.spaced(i, j)
-                or (i and reader.keys[i - 1] in NOT_THIS_ONE)
+                reader.begins[i] >= since
+                and tuple(reader.keys[i : j + 1]) == form
+                and reader.spaced(i, j)
+                and not (i and reader.keys[i - 1] in NOT_THIS_ONE)
             ):
-                continue
+                found.append((i, -len(form), j))
+    for i, _, j in sorted(found):
+        head = SITE_NOUNS[reader.keys[j]]
+        previous = next(  # the last "camp"/"base" before this one
+            (t for t in range(i - 1, -1, -1) if SITE_NOUNS.get(reader.keys[t]) == head), None
+        )
+        named = previous is not None and reader.covering(reader.begins[previous])
+        if named and named.key == site:  # not "Gao's airport. The airport ..."
             reader.replace(reader.begins[i], reader.stops[j], site, "coref")
 
 

@@ -159,3 +159,13 @@ def test_another_base_is_not_the_one_named(registry: Registry) -> None:
     mentions = found("Rebels took the UN base at Kidal. Another UN base in Gao held.", registry)
     assert [t for t, k in mentions if k == "minusma-camp-kidal"] == ["UN base at Kidal"]
     assert ("UN", "united-nations") in mentions and ("Gao", "gao") in mentions
+
+
+def test_a_short_form_follows_the_last_site_of_its_kind(registry: Registry) -> None:
+    text = "They took Kidal's airport. Later Gao's airport was shelled; the airport closed."
+    assert [t for t, k in found(text, registry) if k == "kidal-airport"] == ["Kidal's airport"]
+    text = "They took Kidal's airport. Then the airport was shelled."
+    assert [t for t, k in found(text, registry) if k == "kidal-airport"] == [
+        "Kidal's airport",
+        "the airport",
+    ]
