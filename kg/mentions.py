@@ -621,7 +621,6 @@ class _Reader:
     keys: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
     covered: bytearray = field(default_factory=bytearray)  # 1 = furniture or already mentioned
-    furniture: bytearray = field(default_factory=bytearray)
     sentence_begins: list[int] = field(default_factory=list)
     sentence_years: list[frozenset[str]] = field(default_factory=list)
     mentions: dict[int, Mention] = field(default_factory=dict)  # begin -> mention
@@ -640,7 +639,6 @@ class _Reader:
                 self.covered[sentence.begin : sentence.stop] = b"\x01" * (
                     sentence.stop - sentence.begin
                 )
-        self.furniture = bytearray(self.covered)
         self._tokenize()
 
     def _tokenize(self) -> None:
