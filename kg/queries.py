@@ -5,12 +5,31 @@ A query file starts with ``#+ key: value`` header lines (grlc's convention)::
     #+ summary: Who controlled a place on a date
     #+ params: place:entity=kidal, date:date, to?:date
     #+ tags: control, places
+    #+ bind: values
 
 A parameter is ``name:type[=default]``, or ``name?:type`` when optional; the
 types are ``entity`` (a label, an alias or an IRI, resolved against the
 store), ``date`` (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) and ``string``.
 Values are never spliced into the text: the runner binds them as RDF terms
 (pyoxigraph substitutions, or strictly serialized VALUES on an endpoint).
+``#+ bind: values`` makes the embedded store get a VALUES block as well: its
+query planner sees a VALUES block but not substitutions, which helps some
+queries several-fold and slows others as much, so each query says which it
+wants (default ``substitutions``). A ``bind: values`` query need not project
+its parameters, and an optional parameter that is not given is bound to the
+empty string (``?name`` and, for a date, ``?nameEnd``), on every store: a
+branch of the query can then tell by a plain join (``VALUES ?name { "" }``)
+that it was not given, where a test in a nested FILTER could not (VALUES
+semantics); ``COALESCE(STR(?name), "") = ""`` tests it in both modes.
+
+Sections: lines between ``#+ if: name`` and ``#+ end`` are sent only when the
+optional parameter ``name`` is given, those between ``#+ if: -name`` and
+``#+ end`` only when it is not; a ``UNION`` line right before or after a
+section that is left out goes with it. So a query written as
+``{ anchored on ?place } UNION { everything }``, both sections marked, is
+correct as a whole (the file is plain SPARQL) and the runner sends only the
+branch that can match: a union with a branch that ignores ``?place`` would
+make pyoxigraph evaluate the anchored branch unbound.
 A date binds ``?name`` to its first day and ``?nameEnd`` to its last day, both
 ``xsd:date``, so ``2013`` matches every period that overlaps the year.
 A bound variable must be in the SELECT projection (SPARQL SEP-0007, which
@@ -47,12 +66,14 @@ from kg.vocab import AGENT_CLASSES, EVENT_CLASSES, ID, PLACE_CLASSES, PREFIXES, 
 __all__ = [
     "Param", "CannedQuery", "PARAM_TYPES", "FORMATS", "list_queries", "get_query",
     "clear_entity_cache", "LOOKUP",
-    "describe_param", "parse_date", "fold", "bind_params", "EntityIndex", "entity_resolver",
+    "describe_param", "parse_date", "fold", "bind_params", "given_params", "EntityIndex", "entity_resolver",
     "run_query", "run_sparql", "drop_columns", "render",
 ]  # fmt: skip
 
 PARAM_TYPES = ("entity", "date", "string")
-HEADER_KEYS = ("summary", "description", "params", "tags")
+HEADER_KEYS = ("summary", "description", "params", "tags", "bind")
+#: How the embedded store receives the parameters (``#+ bind:``); endpoints always get VALUES.
+BIND_MODES = ("substitutions", "values")
 FORMATS = ("table", "csv", "tsv", "json")
 #: Entity parameters whose name says which classes fit (sk: local names); others take any entity.
 FITTING_CLASSES: dict[str, tuple[str, ...]] = {
@@ -67,6 +88,9 @@ _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _TYPOGRAPHIC = str.maketrans("’‘–—", "''--")  # folded like their ASCII twins
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+_SECTION = re.compile(r"\s*#\+\s*if\s*:\s*(-?)\s*([a-z][A-Za-z0-9_]*)\s*")
+_SECTION_END = re.compile(r"\s*#\+\s*end\s*")
+_UNION_LINE = re.compile(r"\s*UNION\s*", re.IGNORECASE)
 
 
 # --- query files -----------------------------------------------------------
@@ -93,6 +117,11 @@ class CannedQuery:
     text: str
     tags: tuple[str, ...] = ()
     description: str = ""
+    bind: str = "substitutions"
+
+    def text_for(self, given: set[str] | frozenset[str]) -> str:
+        """The text to send when the parameters named in ``given`` have values (see Sections)."""
+        return _select_sections(self.text, given)
 
     def param_variables(self) -> frozenset[str]:
         """Variables the runner may bind: each parameter, and ``<name>End`` for dates."""
@@ -164,9 +193,57 @@ def _canned(path: Path, text: str, header: dict[str, tuple[int, str]]) -> Canned
         if not any(_uses(body, v) for v in (p.name, p.name + "End")):
             raise QueryError(f"{path}:{line}: parameter '{p.name}' is not used as ?{p.name} "
                              "in the query")  # fmt: skip
+    _check_sections(path, text, {p.name for p in params if p.optional})
     tags = tuple(t for t in (s.strip() for s in _unbracket(header.get("tags", (0, ""))[1])) if t)
+    line, bind = header.get("bind", (0, BIND_MODES[0]))
+    if bind not in BIND_MODES:
+        raise QueryError(f"{path}:{line}: bind is '{bind}'; use one of {', '.join(BIND_MODES)}")
     return CannedQuery(path.stem, summary, params, path, text, tags,
-                       header.get("description", (0, ""))[1])  # fmt: skip
+                       header.get("description", (0, ""))[1], bind)  # fmt: skip
+
+
+def _check_sections(path: Path, text: str, optional: set[str]) -> None:
+    """``#+ if: [-]name`` / ``#+ end`` pairs, not nested, each naming an optional parameter."""
+    opened = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if match := _SECTION.fullmatch(line):
+            if opened:
+                raise QueryError(f"{path}:{number}: '#+ if:' inside the section of line {opened}")
+            if match.group(2) not in optional:
+                raise QueryError(f"{path}:{number}: section on '{match.group(2)}', which is not "
+                                 "an optional parameter")  # fmt: skip
+            opened = number
+        elif _SECTION_END.fullmatch(line):
+            if not opened:
+                raise QueryError(f"{path}:{number}: '#+ end' without '#+ if:'")
+            opened = 0
+    if opened:
+        raise QueryError(f"{path}:{opened}: '#+ if:' without '#+ end'")
+
+
+def _select_sections(text: str, given: set[str] | frozenset[str]) -> str:
+    lines = text.splitlines(keepends=True)
+    keep = [True] * len(lines)
+    start: int | None = None
+    for i, line in enumerate(lines):
+        if match := _SECTION.fullmatch(line.rstrip("\r\n")):
+            start, wanted = i, (match.group(2) in given) != bool(match.group(1))
+        elif _SECTION_END.fullmatch(line.rstrip("\r\n")) and start is not None:
+            if not wanted:
+                keep[start : i + 1] = [False] * (i + 1 - start)
+                _drop_union(lines, keep, start, i)
+            start = None
+    return "".join(line for line, k in zip(lines, keep, strict=True) if k)
+
+
+def _drop_union(lines: list[str], keep: list[bool], start: int, end: int) -> None:
+    """Leave out the UNION line joining a left-out section to its neighbour (before, else after)."""
+    for step, at in ((-1, start - 1), (1, end + 1)):
+        while 0 <= at < len(lines) and keep[at] and not lines[at].strip():
+            at += step
+        if 0 <= at < len(lines) and keep[at] and _UNION_LINE.fullmatch(lines[at].rstrip("\r\n")):
+            keep[at] = False
+            return
 
 
 def _unbracket(spec: str) -> list[str]:
@@ -279,6 +356,7 @@ def bind_params(
             value = p.default
         if value is None:
             if p.optional:
+                terms.update(_absent(p, body) if query.bind == "values" else {})
                 continue
             raise QueryError(f"Query '{query.name}' needs parameter '{p.name}' ({p.type}): "
                              f"give it as {p.name}=VALUE")  # fmt: skip
@@ -286,6 +364,17 @@ def bind_params(
             if _uses(body, variable):
                 terms[variable] = term
     return terms
+
+
+def given_params(query: CannedQuery, raw: Mapping[str, str]) -> set[str]:
+    """The parameters that have a value: given in ``raw`` (not blank) or by default."""
+    return {p.name for p in query.params if (raw.get(p.name) or "").strip() or p.default}
+
+
+def _absent(p: Param, body: str) -> dict[str, Term]:
+    """The empty-string binding of an optional parameter not given (``bind: values`` queries)."""
+    names = (p.name, p.name + "End") if p.type == "date" else (p.name,)
+    return {name: Term("literal", "") for name in names if _uses(body, name)}
 
 
 def _terms(p: Param, value: str, resolve_entity: Resolver) -> list[tuple[str, Term]]:
@@ -493,8 +582,14 @@ def run_query(
     """
     query = get_query(name, queries_dir)
     run, key, keep = _runner(store, endpoint, build_dir, timeout, user, password)
-    terms = bind_params(query, dict(params or {}), entity_resolver(run, key, keep))
-    return drop_columns(run(query.text, terms), query.param_variables())
+    raw = dict(params or {})
+    terms = bind_params(query, raw, entity_resolver(run, key, keep))
+    text = query.text_for(given_params(query, raw))
+    if query.bind == "values" and endpoint is None:
+        from kg.endpoint import bind_values
+
+        text, terms = bind_values(text, terms), {}
+    return drop_columns(run(text, terms), query.param_variables())
 
 
 def run_sparql(
