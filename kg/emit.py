@@ -75,19 +75,26 @@ def _sk(name: str) -> NamedNode:
 
 
 A = iri(RDF + "type")
-TRUE = Literal(True)
+TRUE = f'"true"^^<{XSD}boolean>'
+
+# A literal is handed to _Graph.add in its N-Triples form (a str starting with '"'; an IRI
+# never does): the form pyoxigraph prints (str(Literal)), which is also the sort key.
+_ESCAPES = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r",
+                 0x22: '\\"', 0x5C: "\\\\"})  # fmt: skip
 
 
-def _str(value: str) -> Literal:
-    return Literal(value)
+def _str(value: str) -> str:
+    """A plain literal, as N-Triples writes it (same as ``str(Literal(value))``)."""
+    return '"' + value.translate(_ESCAPES) + '"'
 
 
-def _int(value: int) -> Literal:
-    return Literal(str(value), datatype=iri(XSD + "integer"))
+def _int(value: int) -> str:
+    return f'"{int(value)}"^^<{XSD}integer>'
 
 
-def _date(value: date) -> Literal:
-    return Literal(value.isoformat(), datatype=iri(XSD + "date"))
+def _date(value: date) -> str:
+    return f'"{value.isoformat()}"^^<{XSD}date>'
 
 
 def _label(value: str, language: str) -> Literal:
@@ -95,45 +102,37 @@ def _label(value: str, language: str) -> Literal:
 
 
 class _Graph:
-    """Collects the triples of one named graph, each with its sort key.
+    """Collects the triples of one named graph as sort keys.
 
-    The key is subject, predicate (rdf:type as "") and object (an IRI's value,
-    a literal's N-Triples form) joined by NUL: as a string it sorts exactly as
-    the tuple of the three would (no part holds a NUL: N-Triples escapes it).
+    A key is subject, predicate (rdf:type as "") and object (an IRI's value, a
+    literal's N-Triples form) joined by NUL: as a string it sorts exactly as
+    the tuple of the three would (no part holds a NUL: N-Triples escapes it),
+    and it is all the serializers need.
     """
 
     def __init__(self, name: str) -> None:
         self.name = iri(graph_iri(name))
-        self.entries: list[tuple[str, NamedNode, NamedNode, NamedNode | Literal]] = []
+        self.keys: list[str] = []
 
     def add(self, subject: str, predicate: NamedNode, obj: NamedNode | Literal | str) -> None:
-        """Add one triple; a str object is an IRI."""
-        if isinstance(obj, str):
-            node: NamedNode | Literal = iri(obj)
-            value = obj
-        else:
-            node = obj
-            value = obj.value if isinstance(obj, NamedNode) else str(obj)
-        key = f"{subject}\0{_predicate_key(predicate)}\0{value}"
-        self.entries.append((key, iri(subject), predicate, node))
+        """Add one triple; a str object is an IRI, or a literal in N-Triples form (``_str``)."""
+        if not isinstance(obj, str):
+            obj = obj.value if isinstance(obj, NamedNode) else str(obj)
+        self.keys.append(f"{subject}\0{_predicate_key(predicate)}\0{obj}")
 
     def add_triple(self, triple: Triple) -> None:
         """Add a parsed triple (IRI or literal terms only)."""
         s, p, o = triple.subject, triple.predicate, triple.object
-        key = f"{_order(s)}\0{_predicate_key(p)}\0{_order(o)}"
-        self.entries.append((key, s, p, o))
+        self.keys.append(f"{_order(s)}\0{_predicate_key(p)}\0{_order(o)}")
 
     @property
     def quads(self) -> list[Quad]:
         """The graph's quads, in the order they were added."""
-        g = self.name
-        return [Quad(s, p, o, g) for _, s, p, o in self.entries]
+        return _parse_keys(self.keys, self.name)
 
     def text(self) -> GraphText:
-        """The graph serialized (sorted, deduplicated): see :func:`graph_text`."""
-        unique = {e[0]: e for e in self.entries}
-        keys = sorted(unique)
-        return _graph_text(self.name.value, keys, [Triple(*unique[k][1:]) for k in keys])
+        """The graph serialized (sorted, deduplicated): see :class:`GraphText`."""
+        return _graph_text(self.name.value, sorted(set(self.keys)))
 
     def provenance(self, stages: Sequence[str], sources: Iterable[str]) -> None:
         """The graph IRI as a prov:Entity: which stages wrote it, from which documents."""
@@ -143,6 +142,25 @@ class _Graph:
             self.add(node, _sk("stage"), _str(stage))
         for source in sorted(set(sources)):
             self.add(node, iri(PROV + "wasDerivedFrom"), source)
+
+
+_RDF_TYPE = RDF + "type"
+
+
+def _parse_keys(keys: Sequence[str], graph: NamedNode | None = None) -> list[Quad]:
+    """Sort keys back into pyoxigraph quads (through N-Triples); a bad IRI raises ValueError."""
+    lines = []
+    for key in keys:
+        s, p, o = key.split("\0")
+        obj = o if o.startswith('"') else f"<{o}>"
+        lines.append(f"<{s}> <{p or _RDF_TYPE}> {obj} .\n")
+    try:
+        triples = parse("".join(lines).encode(), format=RdfFormat.N_TRIPLES)
+        if graph is None:
+            return list(triples)
+        return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    except SyntaxError as error:
+        raise ValueError(f"not valid RDF: {error}") from None
 
 
 @lru_cache(maxsize=1024)
@@ -230,7 +248,7 @@ def _instant(g: _Graph, interval: str, link: str, node: str, span: TimeSpan) -> 
     prop, value, datatype = instant_value(span)
     g.add(interval, iri(TIME + link), node)
     g.add(node, A, iri(TIME + "Instant"))
-    g.add(node, iri(prop), Literal(value, datatype=iri(datatype)))
+    g.add(node, iri(prop), f'"{value}"^^<{datatype}>')
 
 
 def _time(g: _Graph, node: str, start: TimeSpan | None, end: TimeSpan | None, *,
@@ -697,12 +715,13 @@ class GraphText:
             yield subject, count, self.body[begin:stop]
 
 
-def _graph_text(name: str, keys: Sequence[str], triples: Sequence[Triple]) -> GraphText:
-    """A graph's sorted unique triples (and their sort keys) as a GraphText."""
-    body = _body(triples, RdfFormat.TURTLE)
-    first = triples[0]
-    opening = _body([Quad(first.subject, first.predicate, first.object, iri(name))], RdfFormat.TRIG)
-    head = opening[: opening.index(b"\n") + 1]
+def _graph_text(name: str, keys: Sequence[str]) -> GraphText:
+    """A graph's sorted unique sort keys as a GraphText.
+
+    The Turtle is written here when every term is of the plain kinds a build
+    makes (the bytes pyoxigraph writes: tests compare the two on random
+    data); otherwise pyoxigraph writes it.
+    """
     subjects: list[str] = []
     counts: list[int] = []
     last = None
@@ -714,10 +733,110 @@ def _graph_text(name: str, keys: Sequence[str], triples: Sequence[Triple]) -> Gr
             subjects.append(subject)
             counts.append(1)
             last = subject
-    starts = (0, *(m.end() for m in _BLOCK_START.finditer(body)))
+    try:
+        head = f"{_plain_iri(name)} {{\n".encode()
+        blocks = _turtle_blocks(keys)
+    except _NotPlain:
+        blocks = None
+    if blocks is not None:
+        starts = list(itertools.accumulate((len(b) for b in blocks[:-1]), initial=0))
+        return GraphText(name, head, b"".join(blocks), tuple(subjects), tuple(starts), tuple(counts))
+    body = _body(_parse_keys(keys), RdfFormat.TURTLE)
+    starts = [0, *(m.end() for m in _BLOCK_START.finditer(body))]
+    quad = _parse_keys(keys[:1], iri(name))
+    opening = _body(quad, RdfFormat.TRIG)
+    head = opening[: opening.index(b"\n") + 1]
     if len(starts) != len(subjects) or not head.endswith(b" {\n"):  # pragma: no cover
         raise RuntimeError(f"unexpected Turtle layout from pyoxigraph.serialize for {name}")
-    return GraphText(name, head, body, tuple(subjects), starts, tuple(counts))
+    return GraphText(name, head, body, tuple(subjects), tuple(starts), tuple(counts))
+
+
+class _NotPlain(Exception):
+    """A term the fast Turtle writer leaves to pyoxigraph."""
+
+
+def _turtle_blocks(keys: Sequence[str]) -> list[bytes]:
+    """Turtle of sorted unique keys, one block per subject, as pyoxigraph lays it out:
+    ``s p o1 , o2 ;\\n\\tp2 o3 .\\n``."""
+    blocks: list[bytes] = []
+    parts: list[str] = []
+    last_s = last_p = None
+    for key in keys:
+        s, p, o = key.split("\0")
+        obj = _turtle_object(o)
+        if s != last_s:
+            if parts:
+                parts.append(" .\n")
+                blocks.append("".join(parts).encode())
+            parts = [_plain_iri(s), " a " if not p else f" {_plain_iri(p)} ", obj]
+            last_s, last_p = s, p
+        elif p != last_p:
+            parts += (" ;\n\ta " if not p else f" ;\n\t{_plain_iri(p)} ", obj)
+            last_p = p
+        else:
+            parts += (" , ", obj)
+    if parts:
+        parts.append(" .\n")
+        blocks.append("".join(parts).encode())
+    return blocks
+
+
+def _prefix_table() -> tuple[tuple[str, str], ...]:
+    """(namespace, prefix) pairs; empty (so no fast path) when one namespace starts another."""
+    pairs = tuple((ns, p) for p, ns in PREFIXES.items())
+    nested = any(a != b and a.startswith(b) for a, _ in pairs for b, _ in pairs)
+    return () if nested else pairs
+
+
+_PREFIX_TABLE = _prefix_table()
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*(?:/[A-Za-z0-9_-]+)*")
+_PLAIN_IRI = re.compile(r"[a-z][a-z0-9+.-]*:[A-Za-z0-9_\-./:#?=&%~+,;@!$*()']*")
+
+
+@lru_cache(maxsize=1 << 16)
+def _turtle_iri(value: str) -> str | None:
+    """An IRI as pyoxigraph's Turtle writer prints it, or None when unsure."""
+    for namespace, prefix in _PREFIX_TABLE:
+        if value.startswith(namespace):
+            local = value[len(namespace) :]
+            if _PLAIN_LOCAL.fullmatch(local):
+                return prefix + ":" + local.replace("/", "\\/")
+            return None
+    if _PLAIN_IRI.fullmatch(value):
+        return f"<{value}>"
+    return None
+
+
+def _plain_iri(value: str) -> str:
+    text = _turtle_iri(value)
+    if text is None:
+        raise _NotPlain(value)
+    return text
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_LITERAL_SHORTHANDS = {XSD + "integer", XSD + "boolean", XSD + "decimal", XSD + "double"}
+
+
+def _turtle_object(term: str) -> str:
+    """An object (IRI value or N-Triples literal) as pyoxigraph's Turtle writer prints it."""
+    if not term.startswith('"'):
+        return _plain_iri(term)
+    if term.endswith('"'):
+        return term  # a plain string: Turtle escapes as N-Triples does
+    at = term.rfind('"')
+    if term[at + 1] == "@":
+        return term  # a language-tagged string
+    if not term.startswith('^^<', at + 1) or not term.endswith(">"):
+        raise _NotPlain(term)
+    lexical, datatype = term[1:at], term[at + 4 : -1]
+    if datatype in _LITERAL_SHORTHANDS:
+        if datatype == XSD + "integer" and _INTEGER.fullmatch(lexical):
+            return lexical
+        if datatype == XSD + "boolean" and lexical in ("true", "false"):
+            return lexical
+        raise _NotPlain(term)
+    return f'"{lexical}"^^{_plain_iri(datatype)}'
 
 
 def graph_texts(quads: Iterable[Quad]) -> list[GraphText]:
@@ -730,7 +849,7 @@ def graph_texts(quads: Iterable[Quad]) -> list[GraphText]:
         g = graphs.get(name)
         if g is None:
             g = graphs[name] = _Graph.__new__(_Graph)
-            g.name, g.entries = quad.graph_name, []
+            g.name, g.keys = quad.graph_name, []
         g.add_triple(quad.triple)
     return [graphs[name].text() for name in sorted(graphs)]
 
@@ -851,12 +970,16 @@ class _SubjectRuns:
 
 def _merge_blocks(group: Sequence[tuple[str, int, bytes]]) -> tuple[bytes, int]:
     """One subject's blocks from several graphs as one Turtle block (and its triple count)."""
-    unique: dict[str, Triple] = {}
+    keys: set[str] = set()
     for _, _, block in group:
         for quad in parse(_PREFIX_BLOCK + block, format=RdfFormat.TURTLE):
             t = quad.triple
-            unique[f"{_order(t.subject)}\0{_predicate_key(t.predicate)}\0{_order(t.object)}"] = t
-    return _body([unique[k] for k in sorted(unique)], RdfFormat.TURTLE), len(unique)
+            keys.add(f"{_order(t.subject)}\0{_predicate_key(t.predicate)}\0{_order(t.object)}")
+    ordered = sorted(keys)
+    try:
+        return b"".join(_turtle_blocks(ordered)), len(ordered)
+    except _NotPlain:
+        return _body(_parse_keys(ordered), RdfFormat.TURTLE), len(ordered)
 
 
 def write_build(out_dir: Path, quads: Iterable[Quad] | Iterable[GraphText]) -> BuildFiles:

@@ -50,6 +50,10 @@ class Registry:
     geometry: dict[str, str] = field(default_factory=dict)  # key -> WKT
     superclasses: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> ancestors
     names: dict[str, str] = field(default_factory=dict)  # folded label or alias -> key
+    # tuple of classes -> the classes with their superclasses, filled as asked (is_a is hot)
+    _expanded: dict[tuple[str, ...], frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def types(self, key: str) -> tuple[str, ...]:
         """The entity's classes with all their superclasses (sk: local names), sorted."""
@@ -58,6 +62,14 @@ class Registry:
 
     def expand_types(self, types: Iterable[str]) -> frozenset[str]:
         """Classes plus all their superclasses (as far as ``sahel.ttl`` says)."""
+        if isinstance(types, tuple):
+            known = self._expanded.get(types)
+            if known is None:
+                known = self._expanded[types] = self._expand(types)
+            return known
+        return self._expand(types)
+
+    def _expand(self, types: Iterable[str]) -> frozenset[str]:
         found: set[str] = set()
         for cls in types:
             found.add(cls)

@@ -28,7 +28,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -89,11 +89,17 @@ def write_store(build_dir: Path, trig_path: Path) -> int:
     return count
 
 
+#: TriG bytes handed to one bulk load: the loader holds ~0.5 KB per quad of a load in memory,
+#: so a build's kg.trig goes in pieces of whole graphs and the peak does not grow with it.
+LOAD_CHUNK = 32 << 20
+
+
 def _bulk_load(directory: Path, trig_path: Path) -> int:
     """Load a TriG file into a new on-disk store at ``directory``; close it; count quads."""
     try:
         store = ox.Store(str(directory))
-        store.bulk_load(path=str(trig_path), format=ox.RdfFormat.TRIG)
+        for piece in _pieces(trig_path):
+            store.bulk_load(input=piece, format=ox.RdfFormat.TRIG)
         store.flush()
         count = len(store)
     except SyntaxError as error:
@@ -102,6 +108,41 @@ def _bulk_load(directory: Path, trig_path: Path) -> int:
         raise StoreError(f"Cannot write the store in {directory}: {_one_line(error)}") from None
     del store  # closes the database before the directory is renamed
     return count
+
+
+def _prefix_block() -> bytes:
+    from kg.vocab import PREFIXES
+
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
+
+
+def _pieces(trig_path: Path, size: int = LOAD_CHUNK) -> Iterator[bytes]:
+    """The TriG file in pieces of whole graphs, each with the prefix lines.
+
+    Only a file as ``kg build`` writes it (the kg.vocab prefix lines, then one
+    ``<graph> {`` ... ``}`` after the other, literals on one line) is cut, at
+    its ``\\n}\\n`` lines; any other file is one piece.
+    """
+    header = _prefix_block()
+    with open(trig_path, "rb") as file:
+        start = file.read(len(header))
+        if start != header:
+            yield start + file.read()
+            return
+        rest = b""
+        while True:
+            data = file.read(size)
+            if not data:
+                if rest:
+                    yield header + rest
+                return
+            buffer = rest + data
+            cut = buffer.rfind(b"\n}\n")
+            if cut < 0:
+                rest = buffer
+                continue
+            yield header + buffer[: cut + 3]
+            rest = buffer[cut + 3 :]
 
 
 def open_store(build_dir: Path, *, writable: bool = False) -> ox.Store:
