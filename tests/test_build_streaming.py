@@ -1,0 +1,69 @@
+"""`kg build` streams its graphs: the output does not depend on --jobs, nothing is left behind,
+and the store loaded in pieces holds what the whole file holds."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import store as store_module
+from kg.pipeline import build
+from kg.store import open_store, write_store
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+TODAY = date(2026, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    outs = {}
+    for jobs in (1, 2):
+        out = tmp_path_factory.mktemp(f"jobs{jobs}") / "build"
+        build(CORPUS, out, jobs=jobs, today=TODAY)
+        outs[jobs] = out
+    return outs
+
+
+def quads(build_dir: Path) -> list[str]:
+    return sorted(str(q) for q in open_store(build_dir))
+
+
+def test_the_output_does_not_depend_on_jobs(builds: dict[int, Path]) -> None:
+    for name in ("kg.trig", "kg.ttl", "manifest.json"):
+        assert (builds[1] / name).read_bytes() == (builds[2] / name).read_bytes(), name
+    assert quads(builds[1]) == quads(builds[2])
+
+
+def test_nothing_is_left_beside_or_in_the_build(builds: dict[int, Path]) -> None:
+    for out in builds.values():
+        assert [p.name for p in out.parent.iterdir()] == ["build"]
+        assert sorted(p.name for p in out.iterdir()) == ["kg.trig", "kg.ttl", "manifest.json",
+                                                         "store"]  # fmt: skip
+
+
+def test_the_store_loaded_in_pieces_is_the_store_loaded_whole(
+    builds: dict[int, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trig = builds[1] / "kg.trig"
+    pieces = list(store_module._pieces(trig, size=4096))
+    assert len(pieces) > 3
+    header = store_module._prefix_block()
+    assert all(p.startswith(header) and p.endswith(b"}\n") for p in pieces)
+    assert b"".join(p[len(header) :] for p in pieces) == trig.read_bytes()[len(header) :]
+    monkeypatch.setattr(store_module, "LOAD_CHUNK", 4096)
+    monkeypatch.setattr(store_module._pieces, "__defaults__", (4096,))
+    assert write_store(tmp_path, trig) == len(quads(builds[1]))
+    assert quads(tmp_path) == quads(builds[1])
+
+
+def test_a_trig_file_of_another_shape_is_loaded_whole(tmp_path: Path) -> None:
+    trig = tmp_path / "other.trig"
+    trig.write_text('@prefix ex: <http://example.org/> .\nex:g { ex:s ex:p """two\n}\nlines""" . }\n')
+    assert len(list(store_module._pieces(trig, size=1))) == 1
+    assert write_store(tmp_path, trig) == 1
+    (quad,) = list(ox.Store.read_only(str(tmp_path / "store")))
+    assert quad.object.value == "two\n}\nlines"
