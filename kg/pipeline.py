@@ -188,6 +188,7 @@ def build(
             kept.append(extraction)
             spool.add(graph)
         extracted = CorpusExtraction(tuple(kept), tuple(problems))
+        del kept
         check_problems(extracted, strict=strict)
         extractions = extracted.extractions
         periods, disputes = temporal.derive(extractions, town_of=town_lookup(registry))
@@ -197,31 +198,52 @@ def build(
             + emit.registry_quads(ontology_dir / "registry.ttl")
         )
         fixed.append(emit.derived_graph(periods, disputes, stages=(*STAGES, temporal.STAGE)))
+        summary = _Summary(
+            documents={x.document.doc_id: x.document.content_hash for x in extractions},
+            discovered=len({e.key for x in extractions for e in x.entities}),
+            claims=Counter(c.kind for x in extractions for c in x.claims),
+            periods=Counter(p.kind for p in periods),
+            problems=extracted.problems,
+        )
+        del extracted, extractions, periods, disputes, loaded  # the store load needs the room
         staging = staging_dir(out)
         shutil.rmtree(staging, ignore_errors=True)
         try:
             staging.mkdir(parents=True)
             files = emit.write_build(staging, spool.merged_with(fixed))
+            del fixed
             stored = write_store(staging, staging / "kg.trig")
             report = BuildReport(
                 out=out,
-                documents=len(extractions),
+                documents=len(summary.documents),
                 entities=len(registry.entities),
-                discovered=len({e.key for x in extractions for e in x.entities}),
-                claims=Counter(c.kind for x in extractions for c in x.claims),
-                periods=Counter(p.kind for p in periods),
+                discovered=summary.discovered,
+                claims=summary.claims,
+                periods=summary.periods,
                 triples=files.triples,
                 quads=stored,
                 seconds=round(time.perf_counter() - started, 2),
-                problems=extracted.problems,
+                problems=summary.problems,
             )
-            write_manifest(staging, report, extractions)
+            _write_manifest(staging, report, summary.documents)
             publish(staging, out)
         except OSError as error:
             raise KgError(f"Cannot write the build in {out}: {error.strerror or error}") from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+@dataclass(frozen=True)
+class _Summary:
+    """What the report and the manifest need of the extractions (which are let go before
+    the store is loaded)."""
+
+    documents: dict[str, str]  # doc_id -> content hash
+    discovered: int
+    claims: Counter[str]
+    periods: Counter[str]
+    problems: tuple[CorpusProblem, ...]
 
 
 def _nothing_found(extraction: Extraction) -> CorpusProblem:
@@ -236,7 +258,17 @@ def _document_work(doc: Document, registry: Registry) -> tuple[Extraction, bool,
 
     extraction = extract_document(doc, registry)
     graph = emit.document_graph(extraction, registry.entities, stages=STAGES)
-    return replace(extraction, mentions=()), bool(extraction.mentions), graph
+    return _lean(extraction), bool(extraction.mentions), graph
+
+
+def _lean(extraction: Extraction) -> Extraction:
+    """What the rest of the build needs of an extraction (the graph has the rest): no
+    mentions, no quotes (claim IRIs and periods use the offsets only)."""
+    claims = tuple(
+        replace(c, evidence=replace(c.evidence, quote="", prefix="", suffix=""))
+        for c in extraction.claims
+    )
+    return replace(extraction, mentions=(), claims=claims)
 
 
 def _work_in_worker(doc: Document) -> tuple[Extraction, bool, GraphText]:
@@ -307,9 +339,13 @@ def check_problems(extracted: CorpusExtraction, *, strict: bool) -> None:
 
 def write_manifest(folder: Path, report: BuildReport, extractions: Sequence[Extraction]) -> None:
     """build/manifest.json: what was built from what (no timestamps: builds are reproducible)."""
+    _write_manifest(folder, report, {x.document.doc_id: x.document.content_hash for x in extractions})
+
+
+def _write_manifest(folder: Path, report: BuildReport, documents: dict[str, str]) -> None:
     manifest = {
         "stages": list(STAGES),
-        "documents": {x.document.doc_id: x.document.content_hash for x in extractions},
+        "documents": documents,
         "claims": dict(sorted(report.claims.items())),
         "periods": dict(sorted(report.periods.items())),
         "triples": report.triples,
