@@ -496,7 +496,7 @@ def load_build(
     except KgError as error:
         raise type(error)(_load_failure(str(error), where, graphs, done)) from None
     except KeyboardInterrupt as interrupt:  # Ctrl-C or SIGTERM: say where it stopped
-        current = graphs[len(done)].removeprefix(GRAPH_PREFIX)
+        current = graphs[min(len(done), len(graphs) - 1)].removeprefix(GRAPH_PREFIX)
         stopped = f"stopped during graph {current}."
         raise type(interrupt)(_load_failure(stopped, where, graphs, done)) from None
     finally:
