@@ -761,9 +761,15 @@ def _turtle_blocks(keys: Sequence[str]) -> list[bytes]:
     blocks: list[bytes] = []
     parts: list[str] = []
     last_s = last_p = None
+    term = _turtle_iri
     for key in keys:
         s, p, o = key.split("\0")
-        obj = _turtle_object(o)
+        if o[0] == '"':
+            obj = o if o[-1] == '"' else _turtle_literal(o)
+        else:
+            obj = term(o)  # type: ignore[assignment]
+            if obj is None:
+                raise _NotPlain(o)
         if s != last_s:
             if parts:
                 parts.append(" .\n")
@@ -818,15 +824,11 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _LITERAL_SHORTHANDS = {XSD + "integer", XSD + "boolean", XSD + "decimal", XSD + "double"}
 
 
-def _turtle_object(term: str) -> str:
-    """An object (IRI value or N-Triples literal) as pyoxigraph's Turtle writer prints it."""
-    if not term.startswith('"'):
-        return _plain_iri(term)
-    if term.endswith('"'):
-        return term  # a plain string: Turtle escapes as N-Triples does
+def _turtle_literal(term: str) -> str:
+    """A literal's N-Triples form (not a plain string) as pyoxigraph's Turtle writer prints it."""
     at = term.rfind('"')
     if term[at + 1] == "@":
-        return term  # a language-tagged string
+        return term  # a language-tagged string: as in N-Triples
     if not term.startswith('^^<', at + 1) or not term.endswith(">"):
         raise _NotPlain(term)
     lexical, datatype = term[1:at], term[at + 4 : -1]
