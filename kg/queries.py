@@ -50,6 +50,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -66,7 +67,9 @@ from kg.vocab import AGENT_CLASSES, EVENT_CLASSES, ID, PLACE_CLASSES, PREFIXES, 
 __all__ = [
     "Param", "CannedQuery", "PARAM_TYPES", "FORMATS", "list_queries", "get_query",
     "clear_entity_cache", "LOOKUP",
-    "describe_param", "parse_date", "fold", "bind_params", "given_params", "EntityIndex", "entity_resolver",
+    "describe_param", "parse_date", "fold", "bind_params", "given_params", "EntityIndex",
+    "entity_resolver", "ENTITY_INDEX", "entity_index_path", "write_entity_index",
+    "read_entity_index", "drop_entity_index",
     "run_query", "run_sparql", "drop_columns", "render",
 ]  # fmt: skip
 
@@ -437,6 +440,26 @@ class EntityIndex:
         index.names.update(english)
         return index
 
+    def to_json(self) -> dict[str, Any]:
+        """The index as plain JSON values, every list sorted (see :func:`write_entity_index`)."""
+        return {
+            "by_label": {k: sorted(map(list, v)) for k, v in sorted(self.by_label.items())},
+            "by_slug": {k: sorted(map(list, v)) for k, v in sorted(self.by_slug.items())},
+            "names": dict(sorted(self.names.items())),
+            "types": {k: sorted(v) for k, v in sorted(self.types.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> EntityIndex:
+        """The inverse of :meth:`to_json`."""
+
+        def candidates(table: Mapping[str, Any]) -> dict[str, set[Candidate]]:
+            return {k: {(int(rank), str(iri)) for rank, iri in v} for k, v in table.items()}
+
+        return cls(candidates(data["by_label"]), candidates(data["by_slug"]),
+                   {str(k): str(v) for k, v in data["names"].items()},
+                   {str(k): set(v) for k, v in data["types"].items()})  # fmt: skip
+
     def name(self, iri: str) -> str:
         return self.names.get(iri) or iri.removeprefix(ID)
 
@@ -520,8 +543,15 @@ Runner = Callable[[str, Mapping[str, Term] | None], QueryResult]
 _INDEXES: dict[Any, tuple[object, EntityIndex]] = {}  # cache key -> (store kept alive, index)
 
 
-def entity_resolver(run: Runner, cache_key: Any, keep: object = None) -> Resolver:
-    """A resolver that loads the :class:`EntityIndex` once per store (lazily, on first use)."""
+def entity_resolver(
+    run: Runner, cache_key: Any, keep: object = None, build_dir: Path | str | None = None
+) -> Resolver:
+    """A resolver that loads the :class:`EntityIndex` once per store (lazily, on first use).
+
+    With ``build_dir`` (the embedded store of a build) it reads the build's
+    ``entities.json`` when that is fresh (:func:`read_entity_index`), and runs
+    :data:`LOOKUP` otherwise.
+    """
 
     def resolve(param: Param, value: str) -> Term:
         iri = _as_iri(value.strip())
@@ -530,10 +560,74 @@ def entity_resolver(run: Runner, cache_key: Any, keep: object = None) -> Resolve
         if cache_key not in _INDEXES:
             if len(_INDEXES) >= 8:
                 _INDEXES.pop(next(iter(_INDEXES)))
-            _INDEXES[cache_key] = (keep, EntityIndex.from_result(run(LOOKUP, None)))
+            index = read_entity_index(build_dir) if build_dir is not None else None
+            _INDEXES[cache_key] = (keep, index or EntityIndex.from_result(run(LOOKUP, None)))
         return _INDEXES[cache_key][1].resolve(param, value)
 
     return resolve
+
+
+# --- the entity index file of a build ----------------------------------------------
+
+#: The build's entity index, beside its store: what :class:`EntityIndex` holds, as JSON.
+ENTITY_INDEX = "entities.json"
+_INDEX_FORMAT = "sahel-kg entity index 1"
+_STORE_LOGS = re.compile(r"LOG(?:\..*)?")  # RocksDB's info logs, not data
+
+
+def entity_index_path(build_dir: Path | str) -> Path:
+    """``build/entities.json``."""
+    return Path(build_dir) / ENTITY_INDEX
+
+
+def write_entity_index(build_dir: Path | str, store: Any = None) -> Path:
+    """Write ``build_dir/entities.json``: the :class:`EntityIndex` of the build's store.
+
+    It is made from the rows of :data:`LOOKUP` on that store, so it resolves
+    exactly as LOOKUP does; the bytes depend on the store's content only (keys
+    and lists sorted). Call it once the store is complete and closed: the file
+    counts as fresh only while no file of ``store/`` is newer than it
+    (:func:`read_entity_index`), so opening the store for writing (an update)
+    retires it. ``store`` is the opened store, when the caller has it.
+    """
+    from kg import store as embedded
+
+    opened = store if store is not None else embedded.open_store(Path(build_dir))
+    index = EntityIndex.from_result(embedded.select(opened, LOOKUP))
+    document = {"format": _INDEX_FORMAT, **index.to_json()}
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    path = entity_index_path(build_dir)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text + "\n", encoding="utf-8")
+    os.replace(partial, path)
+    return path
+
+
+def read_entity_index(build_dir: Path | str) -> EntityIndex | None:
+    """The build's entity index, or None when it is absent, unreadable or stale.
+
+    Stale: some file of ``store/`` (RocksDB's info logs aside) was written at or
+    after the index, which any writable opening of the store does (a read-only
+    one writes nothing). Costs a directory listing and the JSON parse.
+    """
+    path = entity_index_path(build_dir)
+    try:
+        written = path.stat().st_mtime_ns
+        with os.scandir(Path(build_dir) / "store") as entries:
+            if any(e.stat().st_mtime_ns >= written for e in entries
+                   if not _STORE_LOGS.fullmatch(e.name)):  # fmt: skip
+                return None
+        document = json.loads(path.read_bytes())
+        if document.get("format") != _INDEX_FORMAT:
+            return None
+        return EntityIndex.from_json(document)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def drop_entity_index(build_dir: Path | str) -> None:
+    """Remove the build's entity index (before its store is changed)."""
+    entity_index_path(build_dir).unlink(missing_ok=True)
 
 
 def clear_entity_cache() -> None:
@@ -583,7 +677,8 @@ def run_query(
     query = get_query(name, queries_dir)
     run, key, keep = _runner(store, endpoint, build_dir, timeout, user, password)
     raw = dict(params or {})
-    terms = bind_params(query, raw, entity_resolver(run, key, keep))
+    built = Path(build_dir or "build") if store is None and endpoint is None else None
+    terms = bind_params(query, raw, entity_resolver(run, key, keep, built))
     text = query.text_for(given_params(query, raw))
     if query.bind == "values" and endpoint is None:
         from kg.endpoint import bind_values
@@ -603,9 +698,12 @@ def run_sparql(
     if embedded.query_form(sparql) in embedded.UPDATE_FORMS and allow_update:
         if endpoint is not None:
             raise QueryError("SPARQL Update runs only on the embedded store, not on --endpoint.")
+        if store is None:
+            drop_entity_index(Path(build_dir or "build"))  # it would describe the old data
         target = store if store is not None else embedded.open_store(
             Path(build_dir or "build"), writable=True)  # fmt: skip
         embedded.update(target, sparql, allow_update=True)
+        clear_entity_cache()
         return QueryResult(("updated",), ((Term("literal", "true", XSD + "boolean"),),))
     run, _, _ = _runner(store, endpoint, build_dir, timeout, user, password)
     return run(sparql, None)
