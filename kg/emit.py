@@ -43,15 +43,52 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, p
 
 from kg.errors import OntologyError
 from kg.iris import (
-    CLAIM, PERIOD, digest, doc_iri, entity_iri, graph_iri, mention_iri, mint, slugify,
+    CLAIM,
+    PERIOD,
+    digest,
+    doc_iri,
+    entity_iri,
+    graph_iri,
+    mention_iri,
+    mint,
+    slugify,
 )  # fmt: skip
 from kg.model import (
-    CasualtyClaim, Claim, ControlClaim, Document, Entity, EventClaim, Extraction, MembershipClaim,
-    Mention, Period, RoleClaim, TimeSpan,
+    CasualtyClaim,
+    Claim,
+    ControlClaim,
+    Document,
+    Entity,
+    EventClaim,
+    Extraction,
+    MembershipClaim,
+    Mention,
+    Period,
+    RoleClaim,
+    TimeSpan,
 )  # fmt: skip
 from kg.vocab import (
-    BASE, CASUALTY_TYPES, CHANGES, CLASSES, DCT, EVENT_CLASSES, OA, ORG, POLARITIES, PRECISIONS,
-    PREFIXES, PROV, RDF, RDFS, ROLES, SCHEMA, SEM, SK, SKOS, TIME, XSD,
+    BASE,
+    CASUALTY_TYPES,
+    CHANGES,
+    CLASSES,
+    DCT,
+    EVENT_CLASSES,
+    OA,
+    ORG,
+    POLARITIES,
+    PRECISIONS,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    ROLES,
+    SCHEMA,
+    SEM,
+    SK,
+    SKOS,
+    TIME,
+    XSD,
 )  # fmt: skip
 
 STAGE = "emit.v1"
@@ -382,7 +419,9 @@ def _role(g: _Graph, node: str, c: RoleClaim, where: str, published: date) -> No
     _as_of(g, node, c.start, c.end, published)
 
 
-def _as_of(g: _Graph, node: str, start: TimeSpan | None, end: TimeSpan | None, published: date) -> None:
+def _as_of(
+    g: _Graph, node: str, start: TimeSpan | None, end: TimeSpan | None, published: date
+) -> None:
     """A situation reported without dates is stated as of its article's publication date."""
     if start is None and end is None:
         g.add(node, _sk("asOf"), _date(published))
@@ -522,8 +561,12 @@ def _skolemize(triples: list[Triple], graph: str) -> list[Triple]:
         if node not in signatures:
             inner = path | {node}
             parts = sorted(
-                (str(t.predicate), signature(t.object, inner) if isinstance(t.object, BlankNode)
-                 else str(t.object))  # fmt: skip
+                (
+                    str(t.predicate),
+                    signature(t.object, inner)
+                    if isinstance(t.object, BlankNode)
+                    else str(t.object),
+                )  # fmt: skip
                 for t in outgoing[node]
             )
             signatures[node] = digest(*parts)
@@ -711,7 +754,9 @@ class GraphText:
     def blocks(self) -> Iterator[tuple[str, int, bytes]]:
         """(subject IRI, triple count, Turtle of the subject's triples) in subject order."""
         ends = (*self.starts[1:], len(self.body))
-        for subject, count, begin, stop in zip(self.subjects, self.counts, self.starts, ends):
+        for subject, count, begin, stop in zip(
+            self.subjects, self.counts, self.starts, ends, strict=True
+        ):
             yield subject, count, self.body[begin:stop]
 
 
@@ -740,7 +785,9 @@ def _graph_text(name: str, keys: Sequence[str]) -> GraphText:
         blocks = None
     if blocks is not None:
         starts = list(itertools.accumulate((len(b) for b in blocks[:-1]), initial=0))
-        return GraphText(name, head, b"".join(blocks), tuple(subjects), tuple(starts), tuple(counts))
+        return GraphText(
+            name, head, b"".join(blocks), tuple(subjects), tuple(starts), tuple(counts)
+        )
     body = _body(_parse_keys(keys), RdfFormat.TURTLE)
     starts = [0, *(m.end() for m in _BLOCK_START.finditer(body))]
     quad = _parse_keys(keys[:1], iri(name))
@@ -829,7 +876,7 @@ def _turtle_literal(term: str) -> str:
     at = term.rfind('"')
     if term[at + 1] == "@":
         return term  # a language-tagged string: as in N-Triples
-    if not term.startswith('^^<', at + 1) or not term.endswith(">"):
+    if not term.startswith("^^<", at + 1) or not term.endswith(">"):
         raise _NotPlain(term)
     lexical, datatype = term[1:at], term[at + 4 : -1]
     if datatype in _LITERAL_SHORTHANDS:
@@ -854,28 +901,6 @@ def graph_texts(quads: Iterable[Quad]) -> list[GraphText]:
             g.name, g.keys = quad.graph_name, []
         g.add_triple(quad.triple)
     return [graphs[name].text() for name in sorted(graphs)]
-
-
-@dataclass(frozen=True)
-class BuildFiles:
-    """What :func:`write_build` wrote."""
-
-    trig: Path  # all named graphs
-    ttl: Path  # every graph's triples merged, without duplicates
-    quads: int
-    triples: int
-    graphs: int
-
-
-def _order(term: object) -> str:
-    """An IRI sorts by its value (so ``claim:x`` comes before ``claim:x/interval``)."""
-    return term.value if isinstance(term, NamedNode) else str(term)
-
-
-def _key(quad: Quad) -> tuple[str, str, str, str]:
-    """Sort key and identity of a quad: graph, subject, predicate (rdf:type first), object."""
-    predicate = "" if quad.predicate == A else quad.predicate.value
-    return (_order(quad.graph_name), _order(quad.subject), predicate, _order(quad.object))
 
 
 class _Temporary:

@@ -30,8 +30,8 @@ from kg import claims as claims_stage
 from kg import dates as dates_stage
 from kg import mentions as mentions_stage
 from kg.corpus import CorpusProblem, load_corpus
-from kg.errors import CorpusError, KgError
 from kg.emit import GraphText, publisher_key
+from kg.errors import CorpusError, KgError
 from kg.model import Document, Extraction
 from kg.registry import Registry, load_registry
 
@@ -92,7 +92,9 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
 
 def town_lookup(registry: Registry) -> Callable[[str], str | None]:
     """A site -> the town it lies in ("MINUSMA camp in Kidal" -> Kidal)."""
-    return lambda key: next((t for t in registry.located_in(key) if registry.is_a(t, "Settlement")), None)
+    return lambda key: next(
+        (t for t in registry.located_in(key) if registry.is_a(t, "Settlement")), None
+    )
 
 
 def armed_forces(registry: Registry) -> dict[str, str]:
@@ -120,7 +122,11 @@ def _extract_in_worker(doc: Document) -> Extraction:
 
 
 def extract_all(
-    documents: Sequence[Document], registry: Registry, *, jobs: int = 1, progress: Progress | None = None
+    documents: Sequence[Document],
+    registry: Registry,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
 ) -> list[Extraction]:
     """Extract every document, in order; over ``jobs`` processes when more than one."""
     total = len(documents)
@@ -133,7 +139,9 @@ def extract_all(
         return results
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
         chunk = max(1, total // (jobs * 8))
-        for done, extraction in enumerate(pool.map(_extract_in_worker, documents, chunksize=chunk), 1):
+        for done, extraction in enumerate(
+            pool.map(_extract_in_worker, documents, chunksize=chunk), 1
+        ):
             results.append(extraction)
             if progress and (done % chunk == 0 or done == total):
                 progress(done, total)
@@ -141,7 +149,11 @@ def extract_all(
 
 
 def extract_corpus(
-    corpus_dir: Path, *, today: date | None = None, jobs: int = 1, progress: Progress | None = None,
+    corpus_dir: Path,
+    *,
+    today: date | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
     registry: Registry | None = None,
 ) -> CorpusExtraction:
     """Load a corpus folder and extract every readable document."""
@@ -339,7 +351,9 @@ def check_problems(extracted: CorpusExtraction, *, strict: bool) -> None:
 
 def write_manifest(folder: Path, report: BuildReport, extractions: Sequence[Extraction]) -> None:
     """build/manifest.json: what was built from what (no timestamps: builds are reproducible)."""
-    _write_manifest(folder, report, {x.document.doc_id: x.document.content_hash for x in extractions})
+    _write_manifest(
+        folder, report, {x.document.doc_id: x.document.content_hash for x in extractions}
+    )
 
 
 def _write_manifest(folder: Path, report: BuildReport, documents: dict[str, str]) -> None:

@@ -62,7 +62,9 @@ def test_the_store_loaded_in_pieces_is_the_store_loaded_whole(
 
 def test_a_trig_file_of_another_shape_is_loaded_whole(tmp_path: Path) -> None:
     trig = tmp_path / "other.trig"
-    trig.write_text('@prefix ex: <http://example.org/> .\nex:g { ex:s ex:p """two\n}\nlines""" . }\n')
+    trig.write_text(
+        '@prefix ex: <http://example.org/> .\nex:g { ex:s ex:p """two\n}\nlines""" . }\n'
+    )
     assert len(list(store_module._pieces(trig, size=1))) == 1
     assert write_store(tmp_path, trig) == 1
     (quad,) = list(ox.Store.read_only(str(tmp_path / "store")))

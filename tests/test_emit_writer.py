@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from kg import emit
 from kg.vocab import PREFIXES, RDF, XSD
 
+GRAPH = "https://w3id.org/sahel-kg/graph/"
 NAMESPACES = [*PREFIXES.values(), "https://w3id.org/sahel-kg/graph/", "http://example.org/x#"]
 LOCAL = st.one_of(
     st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,8}(/[a-z0-9-]{1,6}){0,2}", fullmatch=True),
@@ -62,16 +63,20 @@ def datasets(draw: st.DrawFn) -> list[ox.Quad]:
     graphs = draw(st.lists(st.sampled_from(["a", "b", "doc/x", "doc/y"]), min_size=1, max_size=3))
     quads = []
     for _ in range(draw(st.integers(1, 25))):
-        obj = draw(st.one_of(IRIS.map(ox.NamedNode), LITERALS, st.sampled_from(subjects).map(ox.NamedNode)))
-        quads.append(ox.Quad(ox.NamedNode(draw(st.sampled_from(subjects))),
-                             ox.NamedNode(draw(PREDICATES)), obj,
-                             ox.NamedNode("https://w3id.org/sahel-kg/graph/" + draw(st.sampled_from(graphs)))))  # fmt: skip
+        obj = draw(
+            st.one_of(IRIS.map(ox.NamedNode), LITERALS, st.sampled_from(subjects).map(ox.NamedNode))
+        )
+        graph = ox.NamedNode(GRAPH + draw(st.sampled_from(graphs)))
+        subject = ox.NamedNode(draw(st.sampled_from(subjects)))
+        quads.append(ox.Quad(subject, ox.NamedNode(draw(PREDICATES)), obj, graph))
     return quads
 
 
 @settings(max_examples=60, deadline=None)
 @given(datasets())
-def test_streamed_files_are_the_one_sort_files(tmp_path_factory: object, quads: list[ox.Quad]) -> None:
+def test_streamed_files_are_the_one_sort_files(
+    tmp_path_factory: object, quads: list[ox.Quad]
+) -> None:
     out = tmp_path_factory.mktemp("w")  # type: ignore[attr-defined]
     files = emit.write_build(out, quads)
     trig, ttl = _reference(quads)
@@ -104,8 +109,8 @@ def test_every_character_is_escaped_as_pyoxigraph_does() -> None:
 
 def test_graphs_out_of_order_are_refused(tmp_path: Path) -> None:
     def quad(graph: str) -> ox.Quad:
-        return ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
-                       ox.Literal("o"), ox.NamedNode("https://w3id.org/sahel-kg/graph/" + graph))  # fmt: skip
+        s, p = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
+        return ox.Quad(s, p, ox.Literal("o"), ox.NamedNode(GRAPH + graph))
 
     b, a = emit.graph_texts([quad("b")])[0], emit.graph_texts([quad("a")])[0]
     try:
