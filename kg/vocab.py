@@ -126,5 +126,7 @@ DATATYPE_PROPERTIES = (
     "countMin", "countMax", "countText", "victims",
     "contentHash", "fileName", "dateNote", "originalLanguage",
     "stage",  # versioned name of the pipeline stage that wrote a graph
+    # xsd:string shortcuts of a contested claim or period (graph derived, kg/summaries.py)
+    "summaryType", "summaryText", "summaryClaimants", "summaryDocuments",
 )  # fmt: skip
 PROPERTIES = OBJECT_PROPERTIES + DATATYPE_PROPERTIES
