@@ -141,6 +141,9 @@ STAGE_FUNCTIONS = (  # (module, function, stage): what the child build times
     ("kg.emit", "registry_quads", "emit"),
     ("kg.emit", "document_quads", "emit"),
     ("kg.emit", "derived_quads", "emit"),
+    ("kg.emit", "graph_texts", "emit"),
+    ("kg.emit", "document_graph", "emit"),
+    ("kg.emit", "derived_graph", "emit"),
     ("kg.emit", "write_build", "files"),
     ("kg.store", "write_store", "store"),
 )
