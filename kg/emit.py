@@ -651,30 +651,36 @@ def _period(g: _Graph, p: Period) -> None:
 
 
 def _derived_graph(
-    periods: Sequence[Period], disputes: Sequence[tuple[str, str]], stages: Sequence[str]
-) -> _Graph:
+    periods: Sequence[Period], disputes: Sequence[tuple[str, str]], stages: Sequence[str],
+    extra: Iterable[Triple] = (),
+) -> _Graph:  # fmt: skip
     g = _Graph("derived")
     for period in periods:
         _period(g, period)
     for a, b in disputes:
         g.add(a, _sk("disputedBy"), b)
         g.add(b, _sk("disputedBy"), a)
+    for triple in extra:  # e.g. kg.summaries.summary_triples
+        g.add_triple(triple)
     g.provenance(stages, [doc_iri(d) for p in periods for d in p.documents])
     return g
 
 
 def derived_quads(
-    periods: Sequence[Period], disputes: Sequence[tuple[str, str]], *, stages: Sequence[str] = ()
-) -> list[Quad]:
-    """The ``graph/derived`` graph: periods, and sk:disputedBy both ways for each pair of IRIs."""
-    return _derived_graph(periods, disputes, stages).quads
+    periods: Sequence[Period], disputes: Sequence[tuple[str, str]], *, stages: Sequence[str] = (),
+    extra: Iterable[Triple] = (),
+) -> list[Quad]:  # fmt: skip
+    """The ``graph/derived`` graph: periods, sk:disputedBy both ways for each pair of IRIs,
+    and the ``extra`` triples (the contested nodes' shortcuts, :mod:`kg.summaries`)."""
+    return _derived_graph(periods, disputes, stages, extra).quads
 
 
 def derived_graph(
-    periods: Sequence[Period], disputes: Sequence[tuple[str, str]], *, stages: Sequence[str] = ()
-) -> GraphText:
+    periods: Sequence[Period], disputes: Sequence[tuple[str, str]], *, stages: Sequence[str] = (),
+    extra: Iterable[Triple] = (),
+) -> GraphText:  # fmt: skip
     """The graph of :func:`derived_quads`, serialized for :func:`write_build`."""
-    return _derived_graph(periods, disputes, stages).text()
+    return _derived_graph(periods, disputes, stages, extra).text()
 
 
 # --- writing ---------------------------------------------------------------

@@ -183,7 +183,8 @@ def build(
     file; only the claims (for the derived periods) stay in memory. The
     output does not depend on ``jobs``.
     """
-    from kg import emit, temporal
+    from kg import emit, summaries, temporal
+    from kg.queries import write_entity_index
     from kg.resources import resource_path
     from kg.store import write_store
 
@@ -209,7 +210,10 @@ def build(
             emit.ontology_quads(ontology_dir / "sahel.ttl")
             + emit.registry_quads(ontology_dir / "registry.ttl")
         )
-        fixed.append(emit.derived_graph(periods, disputes, stages=(*STAGES, temporal.STAGE)))
+        shortcuts = summaries.summary_triples(extractions, periods, disputes, registry.entities)
+        fixed.append(emit.derived_graph(periods, disputes, stages=(*STAGES, temporal.STAGE),
+                                        extra=shortcuts))  # fmt: skip
+        del shortcuts
         summary = _Summary(
             documents={x.document.doc_id: x.document.content_hash for x in extractions},
             discovered=len({e.key for x in extractions for e in x.entities}),
@@ -225,6 +229,7 @@ def build(
             files = emit.write_build(staging, spool.merged_with(fixed))
             del fixed
             stored = write_store(staging, staging / "kg.trig")
+            write_entity_index(staging)  # after the store is closed: see read_entity_index
             report = BuildReport(
                 out=out,
                 documents=len(summary.documents),

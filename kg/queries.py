@@ -569,19 +569,20 @@ def entity_resolver(
 
 # --- the entity index file of a build ----------------------------------------------
 
-#: The build's entity index, beside its store: what :class:`EntityIndex` holds, as JSON.
+#: The build's entity index, in its store's folder (so it moves with the store, and the
+#: build folder holds what it always held): what :class:`EntityIndex` holds, as JSON.
 ENTITY_INDEX = "entities.json"
 _INDEX_FORMAT = "sahel-kg entity index 1"
 _STORE_LOGS = re.compile(r"LOG(?:\..*)?")  # RocksDB's info logs, not data
 
 
 def entity_index_path(build_dir: Path | str) -> Path:
-    """``build/entities.json``."""
-    return Path(build_dir) / ENTITY_INDEX
+    """``build/store/entities.json``."""
+    return Path(build_dir) / "store" / ENTITY_INDEX
 
 
 def write_entity_index(build_dir: Path | str, store: Any = None) -> Path:
-    """Write ``build_dir/entities.json``: the :class:`EntityIndex` of the build's store.
+    """Write ``build_dir/store/entities.json``: the :class:`EntityIndex` of the build's store.
 
     It is made from the rows of :data:`LOOKUP` on that store, so it resolves
     exactly as LOOKUP does; the bytes depend on the store's content only (keys
@@ -606,7 +607,7 @@ def write_entity_index(build_dir: Path | str, store: Any = None) -> Path:
 def read_entity_index(build_dir: Path | str) -> EntityIndex | None:
     """The build's entity index, or None when it is absent, unreadable or stale.
 
-    Stale: some file of ``store/`` (RocksDB's info logs aside) was written at or
+    Stale: some other file of ``store/`` (RocksDB's info logs aside) was written at or
     after the index, which any writable opening of the store does (a read-only
     one writes nothing). Costs a directory listing and the JSON parse.
     """
@@ -615,7 +616,8 @@ def read_entity_index(build_dir: Path | str) -> EntityIndex | None:
         written = path.stat().st_mtime_ns
         with os.scandir(Path(build_dir) / "store") as entries:
             if any(e.stat().st_mtime_ns >= written for e in entries
-                   if not _STORE_LOGS.fullmatch(e.name)):  # fmt: skip
+                   if not _STORE_LOGS.fullmatch(e.name) and e.name != path.name
+                   and not e.name.startswith(".")):  # fmt: skip
                 return None
         document = json.loads(path.read_bytes())
         if document.get("format") != _INDEX_FORMAT:

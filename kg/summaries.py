@@ -16,7 +16,16 @@ with plain triple patterns instead of aggregating over the whole graph
   preferred label or key;
 - ``sk:summaryClaimants``: who says it, by English label or key (for a period,
   the claimants of the claims it rests on), ", "-separated; absent when nobody;
-- ``sk:summaryDocuments``: the ids of the documents it comes from, " "-separated.
+- ``sk:summaryDocuments``: the ids of the documents it comes from, " "-separated;
+- copies of its own values, so that a report reads them from this graph alone
+  rather than from every graph (pyoxigraph evaluates an OPTIONAL over every
+  triple of its property): ``sk:summaryStart`` / ``sk:summaryStartPrecision``
+  (the earliest ``sk:startDate``), ``sk:summaryEnd`` / ``sk:summaryEndPrecision``
+  (the latest ``sk:endDate``), ``sk:summaryPolarity`` and ``sk:summaryQuote``
+  (claims only), each when the node has one;
+- ``sk:summaryRank``: the node's position (from 0) among the build's contested
+  nodes in IRI order, so that a query compares and sorts them by a number
+  instead of reading their IRIs back.
 
 Lists are sorted and without repeats. The values are exactly what the
 aggregates of the former whole-graph query gave (tests/test_summaries.py).
@@ -32,6 +41,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
@@ -48,16 +58,21 @@ from kg.model import (
     MembershipClaim,
     Period,
     RoleClaim,
+    TimeSpan,
 )  # fmt: skip
-from kg.vocab import RDFS, SK, SKOS
+from kg.vocab import POLARITIES, PRECISIONS, RDFS, SK, SKOS, XSD
 
 __all__ = [
     "SUMMARY_PROPERTIES", "Facts", "Names", "contested_nodes", "summary_triples", "summary_type",
     "summary_what", "english_names",
 ]  # fmt: skip
 
-#: sk: local names of the summary properties, in the order they are written.
-SUMMARY_PROPERTIES = ("summaryType", "summaryText", "summaryClaimants", "summaryDocuments")
+#: sk: local names of the summary properties.
+SUMMARY_PROPERTIES = (
+    "summaryType", "summaryText", "summaryClaimants", "summaryDocuments", "summaryStart",
+    "summaryStartPrecision", "summaryEnd", "summaryEndPrecision", "summaryPolarity",
+    "summaryQuote", "summaryRank",
+)  # fmt: skip
 #: Types a claim of a situation kind carries beside ``sk:Claim``; the others are specific.
 GENERAL_TYPES = ("TerritorialControl", "GroupMembership", "RoleHolding")
 _PERIOD_TYPES = {
@@ -99,6 +114,10 @@ class Facts:
     objects: set[str] = field(default_factory=set)  # IRIs
     claimants: set[str] = field(default_factory=set)  # IRIs
     documents: set[str] = field(default_factory=set)  # doc ids
+    starts: set[tuple[date, str]] = field(default_factory=set)  # (sk:startDate, precision name)
+    ends: set[tuple[date, str]] = field(default_factory=set)  # (sk:endDate, precision name)
+    polarities: set[str] = field(default_factory=set)  # sk: local names
+    quotes: set[str] = field(default_factory=set)
 
 
 def _english(language: str | None) -> bool:
@@ -149,7 +168,15 @@ def contested_nodes(
     return nodes
 
 
-def _claim_facts(facts: Facts, claim: Claim) -> None:
+def _dates(facts: Facts, start: TimeSpan | None, end: TimeSpan | None) -> None:
+    """The flat dates emit writes: the start's earliest day, the end's latest day."""
+    if start is not None:
+        facts.starts.add((start.earliest, PRECISIONS[start.precision]))
+    if end is not None:
+        facts.ends.add((end.latest, PRECISIONS[end.precision]))
+
+
+def _claim_facts(facts: Facts, claim: Claim, text: str) -> None:
     if isinstance(claim, EventClaim):
         facts.types.add(claim.event_type)
         if claim.label:
@@ -173,9 +200,15 @@ def _claim_facts(facts: Facts, claim: Claim) -> None:
             facts.figures.add(claim.count_text + (" " + claim.victims if claim.victims else ""))
         if claim.place:
             facts.objects.add(entity_iri(claim.place))
+    if isinstance(claim, CasualtyClaim):
+        _dates(facts, claim.date, None)
+    else:
+        _dates(facts, claim.start, claim.end)  # type: ignore[attr-defined]
     if claim.claimant:
         facts.claimants.add(entity_iri(claim.claimant))
     facts.documents.add(claim.evidence.doc_id)
+    facts.polarities.add(POLARITIES[claim.polarity])
+    facts.quotes.add(text[claim.evidence.begin : claim.evidence.stop])
 
 
 def _period_facts(facts: Facts, period: Period, claimants: Mapping[str, set[str]]) -> None:
@@ -185,6 +218,7 @@ def _period_facts(facts: Facts, period: Period, claimants: Mapping[str, set[str]
     for claim in period.claims:
         facts.claimants.update(claimants.get(claim, ()))
     facts.documents.update(period.documents)
+    _dates(facts, period.start, period.end)
 
 
 def summary_type(facts: Facts) -> str:
@@ -233,20 +267,44 @@ def summary_triples(
             if claim.claimant:
                 claimants[iri].add(entity_iri(claim.claimant))
             if iri in nodes:
-                _claim_facts(facts[iri], claim)
+                _claim_facts(facts[iri], claim, x.document.text)
     for period in periods:
         iri = period_iri(period)
         if iri in nodes:
             _period_facts(facts[iri], period, claimants)
     triples = []
-    for iri in sorted(nodes):
+    for rank, iri in enumerate(sorted(nodes)):
         f = facts.get(iri)
         if f is None:
             continue  # a node this build does not describe (cannot happen with derive's pairs)
-        who = sorted({n for c in f.claimants for n in _name(c, names.preferred)})
-        values = (summary_type(f), summary_what(f, names), ", ".join(who) if who else None,
-                  " ".join(sorted(f.documents)))  # fmt: skip
-        for name, value in zip(SUMMARY_PROPERTIES, values, strict=True):
-            if value is not None:
-                triples.append(Triple(NamedNode(iri), NamedNode(SK + name), Literal(value)))
+        node = NamedNode(iri)
+        for name, value in _values(f, names, rank):
+            triples.append(Triple(node, NamedNode(SK + name), value))
     return triples
+
+
+def _values(f: Facts, names: Names, rank: int) -> list[tuple[str, Literal | NamedNode]]:
+    """(property, value) of one node, as the aggregates of a query over its triples:
+    MIN of the start, MAX of the end, the least of several polarities or quotes."""
+    who = sorted({n for c in f.claimants for n in _name(c, names.preferred)})
+    values: list[tuple[str, Literal | NamedNode]] = [
+        ("summaryType", Literal(summary_type(f))),
+        ("summaryText", Literal(summary_what(f, names))),
+        ("summaryDocuments", Literal(" ".join(sorted(f.documents)))),
+        ("summaryRank", Literal(str(rank), datatype=NamedNode(XSD + "integer"))),
+    ]
+    if who:
+        values.append(("summaryClaimants", Literal(", ".join(who))))
+    if f.starts:
+        day, precision = min(f.starts)
+        values += [("summaryStart", Literal(day.isoformat(), datatype=NamedNode(XSD + "date"))),
+                   ("summaryStartPrecision", NamedNode(SK + precision))]  # fmt: skip
+    if f.ends:
+        day, precision = max(f.ends)
+        values += [("summaryEnd", Literal(day.isoformat(), datatype=NamedNode(XSD + "date"))),
+                   ("summaryEndPrecision", NamedNode(SK + precision))]  # fmt: skip
+    if f.polarities:
+        values.append(("summaryPolarity", NamedNode(SK + min(f.polarities))))
+    if f.quotes:
+        values.append(("summaryQuote", Literal(min(f.quotes))))
+    return values

@@ -114,6 +114,9 @@ OBJECT_PROPERTIES = (
     "disputedBy",  # Claim/Period <-> Claim/Period (symmetric)
     "aboutEvent",  # CasualtyReport -> Event
     "inDocument",  # Mention -> NewsArticle
+    # copies on a contested claim or period (graph derived, kg/summaries.py)
+    "summaryStartPrecision", "summaryEndPrecision",  # -> Precision
+    "summaryPolarity",  # -> Polarity
 )  # fmt: skip
 DATATYPE_PROPERTIES = (
     "startDate", "endDate",  # xsd:date: earliest day of the start, latest day of the end
@@ -128,5 +131,8 @@ DATATYPE_PROPERTIES = (
     "stage",  # versioned name of the pipeline stage that wrote a graph
     # xsd:string shortcuts of a contested claim or period (graph derived, kg/summaries.py)
     "summaryType", "summaryText", "summaryClaimants", "summaryDocuments",
+    "summaryStart", "summaryEnd",  # xsd:date copies of sk:startDate, sk:endDate
+    "summaryQuote",  # copy of sk:quote
+    "summaryRank",  # xsd:integer: position among the contested nodes, IRI order
 )  # fmt: skip
 PROPERTIES = OBJECT_PROPERTIES + DATATYPE_PROPERTIES

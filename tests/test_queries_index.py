@@ -46,6 +46,14 @@ def lookup_index(build_dir: Path) -> EntityIndex:
     return EntityIndex.from_result(select(open_store(build_dir), queries.LOOKUP))
 
 
+def test_the_build_writes_a_fresh_index_in_its_store_folder(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(CORPORA["tests"], out, today=TODAY)
+    assert queries.entity_index_path(out) == out / "store" / "entities.json"
+    assert queries.read_entity_index(out) == lookup_index(out)
+    assert queries.read_entity_index(out) is not None  # opening read-only changed nothing
+
+
 def test_the_file_resolves_every_label_alias_and_key_as_lookup_does(corpus_build: Path) -> None:
     from_file = queries.read_entity_index(corpus_build)
     assert from_file is not None
