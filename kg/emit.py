@@ -5,17 +5,22 @@ curated registry, the ontology and the derived periods get one graph each.
 Every node has an IRI from :mod:`kg.iris` (claims, their intervals, instants
 and evidence annotations hang off the claim IRI), so the output holds no
 blank node. The data shape is the contract in ``ontology/README.md``.
-pyoxigraph does the RDF work: rdflib is far too slow for thousands of
-articles. In short::
+pyoxigraph parses; plain terms are written by a small Turtle writer of its
+own (same bytes as pyoxigraph's, checked by the tests): rdflib is far too
+slow for thousands of articles. Graphs are serialized one at a time, so a
+build holds one graph and the extractions, never every quad. In short::
 
-    quads = [q for x in extractions for q in document_quads(x, registry)]
-    quads += registry_quads(Path("ontology/registry.ttl"))
-    quads += ontology_quads(Path("ontology/sahel.ttl"))
-    quads += derived_quads(periods, disputes)
-    files = write_build(Path("build"), quads)  # build/kg.trig, build/kg.ttl
+    graphs = [document_graph(x, registry) for x in extractions]   # GraphText each
+    graphs += graph_texts(ontology_quads(sahel_ttl) + registry_quads(registry_ttl))
+    graphs.append(derived_graph(periods, disputes, extra=summary_triples(...)))
+    files = write_build(Path("build"), sorted(graphs, key=lambda g: g.name))
+    # build/kg.trig: the graphs one after another; build/kg.ttl: every triple
+    # once, merged by subject from sorted runs on disk
 
-The same quads always give byte-identical files (sorted, fixed prefixes, no
-timestamps), and a build that fails never leaves a half-written file.
+(:mod:`kg.pipeline` spools the document graphs to disk as workers make them
+and streams them back in IRI order.) The same input always gives
+byte-identical files (sorted, fixed prefixes, no timestamps), and a build
+that fails never leaves a half-written file.
 
 >>> from datetime import date
 >>> from kg.model import TimeSpan

@@ -354,14 +354,8 @@ def check_problems(extracted: CorpusExtraction, *, strict: bool) -> None:
         raise CorpusError(f"no article could be read, nothing built ({listed})")
 
 
-def write_manifest(folder: Path, report: BuildReport, extractions: Sequence[Extraction]) -> None:
-    """build/manifest.json: what was built from what (no timestamps: builds are reproducible)."""
-    _write_manifest(
-        folder, report, {x.document.doc_id: x.document.content_hash for x in extractions}
-    )
-
-
 def _write_manifest(folder: Path, report: BuildReport, documents: dict[str, str]) -> None:
+    """build/manifest.json: what was built from what (no timestamps: builds are reproducible)."""
     manifest = {
         "stages": list(STAGES),
         "documents": documents,

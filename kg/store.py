@@ -46,7 +46,6 @@ STORE_DIR = "store"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-READ_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_FORMS = (
     "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH",
 )  # fmt: skip

@@ -10,11 +10,11 @@ offsets.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from kg.model import DatedPhrase, Document, Evidence, Mention, Sentence, TimeSpan
+from kg.model import DatedPhrase, Document, Evidence, Mention, Sentence
 
 QUOTE_CONTEXT = 32  # characters of prefix / suffix kept for oa:TextQuoteSelector
 
@@ -29,7 +29,6 @@ class SentenceContext:
     mentions: tuple[Mention, ...]
     dates: tuple[DatedPhrase, ...]
     is_a: Callable[[str, str], bool]  # registry type test: is_a(key, "Place")
-    previous_date: TimeSpan | None = None  # the last day-precision date of the text so far
     previous_subjects: tuple[str, ...] = ()  # actors of the sentence before, for "They ..."
     paragraph_date: DatedPhrase | None = None  # the last date of the paragraph so far
     paragraph_place: str | None = None  # the last town or site the paragraph named before
@@ -110,11 +109,6 @@ def unique(keys: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def find_all(pattern: re.Pattern[str], ctx: SentenceContext) -> list[re.Match[str]]:
-    """Matches of pattern on the folded sentence."""
-    return list(pattern.finditer(ctx.folded))
-
-
 def words(*alternatives: str) -> str:
     """A regex group matching any of the phrases as whole words (spaces flexible)."""
     parts = sorted(
@@ -148,10 +142,3 @@ SUBORDINATE = re.compile(
     r"(?:\bafter|\bbefore|\buntil|\bsince)\s*$"
 )  # another time than the main clause
 SIMULTANEOUS = re.compile(r"(?:\bwhen|\bwhile|\bas)\s*$")  # the same time as the clause before
-
-
-def nearest(mentions: Sequence[Mention], offset: int) -> Mention | None:
-    """The mention closest to a document offset."""
-    if not mentions:
-        return None
-    return min(mentions, key=lambda m: min(abs(m.begin - offset), abs(m.stop - offset)))
