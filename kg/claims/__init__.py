@@ -184,7 +184,9 @@ def sentence_context(
                 own.append(DatedPhrase(begin, stop, doc.text[begin:stop], resolved, resolved))
     own = quoted_relative_dates(sentence, folded, own)
     own.sort(key=lambda d: d.begin)
-    return SentenceContext(doc, sentence, folded, inside, tuple(own), is_a, previous_subjects=subjects)
+    return SentenceContext(
+        doc, sentence, folded, inside, tuple(own), is_a, previous_subjects=subjects
+    )
 
 
 RELATIVE_WORD = re.compile(
