@@ -180,81 +180,89 @@ def build(
 
     Memory stays bounded: each document's graph is serialized as soon as it is
     extracted (in the worker process with ``jobs`` > 1) and kept in a spool
-    file; only the claims (for the derived periods) stay in memory. The
-    output does not depend on ``jobs``.
+    file, and handed to the store loader, which runs in a thread beside the
+    extraction; only the claims (for the derived periods) stay in memory.
+    The output does not depend on ``jobs``.
     """
     from kg import emit, summaries, temporal
     from kg.queries import write_entity_index
     from kg.resources import resource_path
-    from kg.store import write_store
+    from kg.store import StoreWriter
 
     started = time.perf_counter()
     prepare_output(out)
     registry = load_registry()
     loaded = load_corpus(corpus_dir, today=today)
-    with _GraphSpool(_absolute(out).parent) as spool:
-        kept: list[Extraction] = []
-        problems = list(loaded.problems)
-        for extraction, found, graph in _extract_graphs(loaded.documents, registry, jobs, progress):
-            if not found:
-                problems.append(_nothing_found(extraction))
-            kept.append(extraction)
-            spool.add(graph)
-        extracted = CorpusExtraction(tuple(kept), tuple(problems))
-        del kept
-        check_problems(extracted, strict=strict)
-        extractions = extracted.extractions
-        periods, disputes = temporal.derive(extractions, town_of=town_lookup(registry))
-        ontology_dir = resource_path("ontology")
-        fixed = emit.graph_texts(
-            emit.ontology_quads(ontology_dir / "sahel.ttl")
-            + emit.registry_quads(ontology_dir / "registry.ttl")
-        )
-        shortcuts = summaries.summary_triples(extractions, periods, disputes, registry.entities)
-        fixed.append(emit.derived_graph(periods, disputes, stages=(*STAGES, temporal.STAGE),
-                                        extra=shortcuts))  # fmt: skip
-        del shortcuts
-        summary = _Summary(
-            documents={x.document.doc_id: x.document.content_hash for x in extractions},
-            discovered=len({e.key for x in extractions for e in x.entities}),
-            claims=Counter(c.kind for x in extractions for c in x.claims),
-            periods=Counter(p.kind for p in periods),
-            problems=extracted.problems,
-        )
-        del extracted, extractions, periods, disputes, loaded  # the store load needs the room
-        staging = staging_dir(out)
-        shutil.rmtree(staging, ignore_errors=True)
-        try:
-            staging.mkdir(parents=True)
+    staging = staging_dir(out)
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        # The store loads in a thread from the graphs as they come (pyoxigraph does not hold
+        # the GIL while it loads), kg.trig and kg.ttl are written from the spool at the end.
+        with _GraphSpool(_absolute(out).parent) as spool, StoreWriter(staging) as loader:
+            kept: list[Extraction] = []
+            problems = list(loaded.problems)
+            for extraction, found, graph in _extract_graphs(
+                loaded.documents, registry, jobs, progress
+            ):
+                if not found:
+                    problems.append(_nothing_found(extraction))
+                kept.append(extraction)
+                spool.add(graph)
+                loader.add(graph.trig())
+            extracted = CorpusExtraction(tuple(kept), tuple(problems))
+            del kept
+            check_problems(extracted, strict=strict)
+            extractions = extracted.extractions
+            periods, disputes = temporal.derive(extractions, town_of=town_lookup(registry))
+            ontology_dir = resource_path("ontology")
+            fixed = emit.graph_texts(
+                emit.ontology_quads(ontology_dir / "sahel.ttl")
+                + emit.registry_quads(ontology_dir / "registry.ttl")
+            )
+            shortcuts = summaries.summary_triples(extractions, periods, disputes, registry.entities)
+            fixed.append(emit.derived_graph(periods, disputes, stages=(*STAGES, temporal.STAGE),
+                                            extra=shortcuts))  # fmt: skip
+            del shortcuts
+            for graph in fixed:
+                loader.add(graph.trig())
+            summary = _Summary(
+                documents={x.document.doc_id: x.document.content_hash for x in extractions},
+                discovered=len({e.key for x in extractions for e in x.entities}),
+                claims=Counter(c.kind for x in extractions for c in x.claims),
+                periods=Counter(p.kind for p in periods),
+                problems=extracted.problems,
+            )
+            del extracted, extractions, periods, disputes, loaded  # the files need the room
             files = emit.write_build(staging, spool.merged_with(fixed))
             del fixed
-            stored = write_store(staging, staging / "kg.trig")
-            write_entity_index(staging)  # after the store is closed: see read_entity_index
-            report = BuildReport(
-                out=out,
-                documents=len(summary.documents),
-                entities=len(registry.entities),
-                discovered=summary.discovered,
-                claims=summary.claims,
-                periods=summary.periods,
-                triples=files.triples,
-                quads=stored,
-                seconds=round(time.perf_counter() - started, 2),
-                problems=summary.problems,
-            )
-            _write_manifest(staging, report, summary.documents)
-            publish(staging, out)
-        except OSError as error:
-            raise KgError(f"Cannot write the build in {out}: {error.strerror or error}") from None
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            stored = loader.finish()
+        write_entity_index(staging)  # after the store is closed: see read_entity_index
+        report = BuildReport(
+            out=out,
+            documents=len(summary.documents),
+            entities=len(registry.entities),
+            discovered=summary.discovered,
+            claims=summary.claims,
+            periods=summary.periods,
+            triples=files.triples,
+            quads=stored,
+            seconds=round(time.perf_counter() - started, 2),
+            problems=summary.problems,
+        )
+        _write_manifest(staging, report, summary.documents)
+        publish(staging, out)
+    except OSError as error:
+        raise KgError(f"Cannot write the build in {out}: {error.strerror or error}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return report
 
 
 @dataclass(frozen=True)
 class _Summary:
     """What the report and the manifest need of the extractions (which are let go before
-    the store is loaded)."""
+    the files are written)."""
 
     documents: dict[str, str]  # doc_id -> content hash
     discovered: int

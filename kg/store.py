@@ -2,6 +2,10 @@
 
 ``write_store`` bulk-loads the build's TriG into a fresh directory and swaps
 it in by rename, so a failed load never destroys the previous store.
+:class:`StoreWriter` does the same from graphs handed over one by one, in a
+background thread: ``kg build`` gives it each document's graph as soon as it
+is extracted, and pyoxigraph loads (without holding the GIL) while the
+extraction goes on, so on two cores the load costs little wall time.
 ``open_store`` opens it read-only; ``select`` runs a read query with safe
 variable bindings (pyoxigraph ``substitutions=``, never text splicing) and an
 optional time limit; ``update`` runs SPARQL Update only when asked to.
@@ -25,6 +29,7 @@ query answers the same on every store.
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
 import threading
@@ -38,8 +43,8 @@ from kg.errors import BuildMissingError, QueryError, StoreError
 from kg.model import QueryResult, Term
 
 __all__ = [
-    "STORE_DIR", "store_path", "write_store", "open_store", "select", "update", "query_form",
-    "to_term", "from_term", "TRIPLE_VARIABLES", "ASK_VARIABLE",
+    "STORE_DIR", "store_path", "write_store", "StoreWriter", "open_store", "select", "update",
+    "query_form", "to_term", "from_term", "TRIPLE_VARIABLES", "ASK_VARIABLE",
 ]  # fmt: skip
 
 STORE_DIR = "store"
@@ -70,22 +75,134 @@ def write_store(build_dir: Path, trig_path: Path) -> int:
     The load goes to a sibling directory first and replaces the old store by
     rename only once it succeeded.
     """
-    build_dir = Path(build_dir)
-    target = store_path(build_dir)
-    fresh = build_dir / f".{STORE_DIR}-new-{os.getpid()}"
-    old = build_dir / f".{STORE_DIR}-old-{os.getpid()}"
-    shutil.rmtree(fresh, ignore_errors=True)
+    fresh = _fresh_dir(Path(build_dir))
     try:
         count = _bulk_load(fresh, Path(trig_path))
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
+    _swap_in(fresh, Path(build_dir))
+    return count
+
+
+def _fresh_dir(build_dir: Path) -> Path:
+    """An empty sibling directory of ``build_dir/store`` for a new store."""
+    fresh = build_dir / f".{STORE_DIR}-new-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    return fresh
+
+
+def _swap_in(fresh: Path, build_dir: Path) -> None:
+    """Replace ``build_dir/store`` by the complete store in ``fresh`` (renames only)."""
+    target = store_path(build_dir)
+    old = build_dir / f".{STORE_DIR}-old-{os.getpid()}"
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         os.rename(target, old)
     os.rename(fresh, target)
     shutil.rmtree(old, ignore_errors=True)
-    return count
+
+
+class StoreWriter:
+    """A new ``build_dir/store`` loaded in a background thread from graphs handed over one by one.
+
+    :meth:`add` takes one graph's TriG as kg.trig has it (``<g> {`` ... ``}``,
+    no prefix lines); graphs go to the loader in pieces of about
+    :data:`LOAD_CHUNK` bytes, at most two waiting, so memory stays bounded
+    and ``add`` waits when the loader falls behind. :meth:`finish` waits for
+    the load, closes the store, swaps it in and returns its quad count; on an
+    exception inside ``with StoreWriter(...)`` the new store is dropped and
+    the old one stays. A load error is raised (as :class:`StoreError`) by the
+    next ``add`` or by ``finish``.
+    """
+
+    def __init__(self, build_dir: Path, *, chunk: int | None = None) -> None:
+        self.build_dir = Path(build_dir)
+        self.chunk = LOAD_CHUNK if chunk is None else chunk
+        self._fresh = _fresh_dir(self.build_dir)
+        self._header = _prefix_block()
+        self._buffer: list[bytes] = []
+        self._size = 0
+        self._pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._error: StoreError | None = None
+        try:
+            self._store: ox.Store | None = ox.Store(str(self._fresh))
+        except OSError as error:
+            raise StoreError(
+                f"Cannot write the store in {self._fresh}: {_one_line(error)}"
+            ) from None
+        self._thread = threading.Thread(target=self._load, name="kg-store-load", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> StoreWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is not None:
+            self.discard()
+
+    def add(self, trig: bytes) -> None:
+        """Queue one graph (whole) for loading."""
+        self._buffer.append(trig)
+        self._size += len(trig)
+        if self._size >= self.chunk:
+            self._send()
+
+    def finish(self) -> int:
+        """Wait for the load; swap the new store in; its quad count."""
+        self._send()
+        self._stop()
+        if self._error is not None:
+            self.discard()
+            raise self._error
+        assert self._store is not None
+        try:
+            self._store.flush()
+            count = len(self._store)
+        except OSError as error:
+            self.discard()
+            raise StoreError(
+                f"Cannot write the store in {self._fresh}: {_one_line(error)}"
+            ) from None
+        self._store = None  # closes the database before the directory is renamed
+        _swap_in(self._fresh, self.build_dir)
+        return count
+
+    def discard(self) -> None:
+        """Stop loading and remove the new store (the old one, if any, stays)."""
+        self._buffer, self._size = [], 0
+        self._stop()
+        self._store = None
+        shutil.rmtree(self._fresh, ignore_errors=True)
+
+    def _send(self) -> None:
+        if self._error is not None:
+            raise self._error
+        if self._buffer:
+            piece = self._header + b"".join(self._buffer)
+            self._buffer, self._size = [], 0
+            self._pieces.put(piece)
+
+    def _stop(self) -> None:
+        if self._thread.is_alive():
+            self._pieces.put(None)
+            self._thread.join()
+
+    def _load(self) -> None:
+        """The loader thread: bulk-load each piece; after an error, only drain the queue."""
+        while (piece := self._pieces.get()) is not None:
+            if self._error is not None or self._store is None:
+                continue
+            try:
+                self._store.bulk_load(input=piece, format=ox.RdfFormat.TRIG)
+            except SyntaxError as error:
+                self._error = StoreError(
+                    f"A graph handed to the store is not valid TriG: {_one_line(error)}"
+                )
+            except (OSError, ValueError) as error:
+                self._error = StoreError(
+                    f"Cannot write the store in {self._fresh}: {_one_line(error)}"
+                )
 
 
 #: TriG bytes handed to one bulk load: the loader holds ~0.5 KB per quad of a load in memory,

@@ -3,6 +3,7 @@ and the store loaded in pieces holds what the whole file holds."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import store as store_module
+from kg.errors import StoreError
 from kg.pipeline import build
 from kg.store import open_store, write_store
 
@@ -69,3 +71,49 @@ def test_a_trig_file_of_another_shape_is_loaded_whole(tmp_path: Path) -> None:
     assert write_store(tmp_path, trig) == 1
     (quad,) = list(ox.Store.read_only(str(tmp_path / "store")))
     assert quad.object.value == "two\n}\nlines"
+
+
+def graph_texts_of(build_dir: Path) -> list[bytes]:
+    """kg.trig cut into its graphs, each as the build hands it to the StoreWriter."""
+    header = store_module._prefix_block()
+    body = (build_dir / "kg.trig").read_bytes()[len(header) :]
+    return [g + b"}\n" for g in body.split(b"\n}\n") if g.strip()]
+
+
+def test_the_store_writer_loads_graphs_in_the_background_like_write_store(
+    builds: dict[int, Path], tmp_path: Path
+) -> None:
+    graphs = graph_texts_of(builds[1])
+    assert len(graphs) == 8  # ontology, registry, derived, five articles
+    with store_module.StoreWriter(tmp_path, chunk=4096) as writer:
+        for graph in reversed(graphs):  # the order of the graphs does not matter
+            writer.add(graph)
+        count = writer.finish()
+    assert count == len(quads(builds[1]))
+    assert quads(tmp_path) == quads(builds[1])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+def test_a_failed_background_load_keeps_the_old_store(
+    builds: dict[int, Path], tmp_path: Path
+) -> None:
+    shutil.copytree(builds[1] / "store", tmp_path / "store")
+    before = quads(tmp_path)
+    with pytest.raises(StoreError, match="not valid TriG"):
+        with store_module.StoreWriter(tmp_path, chunk=1) as writer:
+            writer.add(b"<http://example.org/g> { <http://example.org/s> broken . }\n")
+            for graph in graph_texts_of(builds[1]):
+                writer.add(graph)
+            writer.finish()
+    assert quads(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+def test_an_abandoned_store_writer_leaves_nothing(tmp_path: Path) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        with store_module.StoreWriter(tmp_path) as writer:
+            writer.add(
+                b"<http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 . }\n"
+            )
+            raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
