@@ -55,6 +55,7 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("casualty-claims", {}),
     ("casualty-claims", {"place": "Kidal"}),
     ("contested", {}),
+    ("contested", {"about": "Kidal"}),
     ("evidence", {"entity": "Wagner"}),
 ]
 #: Columns holding a GROUP_CONCAT list, and its separator: the order of the
@@ -68,6 +69,7 @@ LISTS = {
 BENIGN = {
     "place": "Kidal", "date": "2023-12-01", "alliance": "CSP-PSD", "entity": "Wagner",
     "from": "2023-11-01", "to": "2023-11-30", "event": "Battle of Kidal (2023)",
+    "about": "Kidal",
 }
 HOSTILE = [
     'kidal" } ; DROP ALL ; #',
@@ -239,7 +241,7 @@ def _comparable(variable: str, term: Term | None) -> object:
 def test_hostile_values_reach_every_entity_and_date_parameter() -> None:
     assert HOSTILE_TARGETS == [
         ("alliance-members", "alliance"), ("alliance-members", "date"),
-        ("casualty-claims", "place"), ("casualty-claims", "event"),
+        ("casualty-claims", "place"), ("casualty-claims", "event"), ("contested", "about"),
         ("control-timeline", "place"), ("controller-at", "place"), ("controller-at", "date"),
         ("events", "place"), ("events", "from"), ("events", "to"), ("evidence", "entity"),
         ("roles", "entity"),

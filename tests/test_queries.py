@@ -117,7 +117,7 @@ def test_the_parameters_are_read_from_the_header() -> None:
     assert got == {
         "alliance-members": ["alliance (entity)", "date (date, optional)"],
         "casualty-claims": ["place (entity, optional)", "event (entity, optional)"],
-        "contested": [],
+        "contested": ["about (entity, optional)"],
         "control-timeline": ["place (entity, default kidal)"],
         "controller-at": ["place (entity, default kidal)", "date (date)"],
         "events": ["place (entity)", "from (date, optional)", "to (date, optional)"],
@@ -235,7 +235,7 @@ def test_an_unknown_parameter_lists_the_valid_ones(store: ox.Store) -> None:
         "Unknown parameter 'plce' for query 'controller-at'. Valid parameters: place, date. "
         "Did you mean 'place'?"
     )
-    with pytest.raises(QueryError, match=r"Valid parameters: none \(this query takes no"):
+    with pytest.raises(QueryError, match=r"for query 'contested'. Valid parameters: about\."):
         queries.run_query("contested", {"place": "Kidal"}, store=store)
 
 
