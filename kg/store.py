@@ -125,6 +125,7 @@ class StoreWriter:
         self._size = 0
         self._pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
         self._error: StoreError | None = None
+        self._cancelled = False
         try:
             self._store: ox.Store | None = ox.Store(str(self._fresh))
         except OSError as error:
@@ -169,8 +170,18 @@ class StoreWriter:
         return count
 
     def discard(self) -> None:
-        """Stop loading and remove the new store (the old one, if any, stays)."""
+        """Stop loading and remove the new store (the old one, if any, stays).
+
+        Waits only for the piece being loaded (pyoxigraph cannot be stopped
+        midway), not for the pieces waiting: Ctrl-C on a build returns soon.
+        """
         self._buffer, self._size = [], 0
+        self._cancelled = True
+        try:
+            while True:
+                self._pieces.get_nowait()
+        except queue.Empty:
+            pass
         self._stop()
         self._store = None
         shutil.rmtree(self._fresh, ignore_errors=True)
@@ -191,7 +202,7 @@ class StoreWriter:
     def _load(self) -> None:
         """The loader thread: bulk-load each piece; after an error, only drain the queue."""
         while (piece := self._pieces.get()) is not None:
-            if self._error is not None or self._store is None:
+            if self._error is not None or self._cancelled or self._store is None:
                 continue
             try:
                 self._store.bulk_load(input=piece, format=ox.RdfFormat.TRIG)
