@@ -22,8 +22,8 @@ source denies, and periods whose sources give different start years.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -69,7 +69,7 @@ def derive(
     periods += membership_periods(sourced)
     periods += role_periods([s for s in sourced if isinstance(s.claim, RoleClaim)])
     disputes = casualty_disputes(
-        [s for s in sourced if isinstance(s.claim, CasualtyClaim)], town_of
+        [s for s in sourced if isinstance(s.claim, CasualtyClaim)], town_of, main_months(sourced)
     )
     disputes += denial_disputes(sourced)
     disputed = {iri for pair in disputes for iri in pair}
@@ -316,23 +316,53 @@ PEOPLE = {
 }
 
 
+def main_months(sourced: Iterable[Sourced]) -> dict[str, str]:
+    """Each document's main month (``YYYY-MM``): the month most of its dated events fall in
+    (day or month precision; the earliest month on a tie). Documents without one are left out.
+    """
+    months: dict[str, Counter[str]] = defaultdict(Counter)
+    for s in sourced:
+        start = getattr(s.claim, "start", None) if isinstance(s.claim, EventClaim) else None
+        if start is not None and start.precision in ("day", "month"):
+            months[s.doc_id][start.earliest.strftime("%Y-%m")] += 1
+    return {
+        doc: min(counts, key=lambda m: (-counts[m], m)) for doc, counts in sorted(months.items())
+    }
+
+
 def casualty_disputes(
-    claims: Sequence[Sourced], town_of: Callable[[str], str | None] = lambda k: None
+    claims: Sequence[Sourced],
+    town_of: Callable[[str], str | None] = lambda k: None,
+    main_month: Mapping[str, str] | None = None,
 ) -> list[Dispute]:
     """Pairs of figures that disagree about the same toll: same kind, same kind of victims,
-    the same town (a camp in Kidal is Kidal) within the same month; vague words aside."""
+    the same town (a camp in Kidal is Kidal) within the same month; vague words aside.
+
+    A figure the text does not date is compared with the figures of two months:
+    its article's month of publication (news reports the latest toll) and its
+    article's main month (``main_month``: that of most of its dated events; a
+    page written later about a battle). Compared with every figure of the
+    corpus, as before, undated figures made the pairs grow with the square of
+    the corpus (15,758 casualty pairs at 383 generated articles).
+    """
+    main_month = main_month or {}
     groups: dict[tuple[object, ...], list[Sourced]] = defaultdict(list)
     for s in claims:
         c: CasualtyClaim = s.claim  # type: ignore[assignment]
         victims = "people" if c.victims in PEOPLE else c.victims
         place = town_of(c.place) or c.place if c.place else None
-        groups[(c.casualty, victims, place)].append(s)
-    pairs = []
+        if c.date:
+            months = {c.date.earliest.strftime("%Y-%m")}
+        else:
+            months = {s.published.strftime("%Y-%m"), main_month.get(s.doc_id)} - {None}
+        for month in months:
+            groups[(c.casualty, victims, place, month)].append(s)
+    pairs = set()
     for group in groups.values():
         for a, b in combinations(sorted(group, key=lambda s: s.iri), 2):
             if _disagree(a.claim, b.claim):
-                pairs.append((a.iri, b.iri))
-    return pairs
+                pairs.add((a.iri, b.iri))
+    return sorted(pairs)
 
 
 def _disagree(a: Claim, b: Claim) -> bool:

@@ -176,8 +176,31 @@ def test_different_figures_are_disputed_and_both_kept() -> None:
                              place="kidal")  # fmt: skip
 
     _, disputes = derive([extraction("g", "2024-06-01", killed("g", 1, 14, "fourteen"), killed("g", 2, 10, "ten")),
-                          extraction("h", "2023-11-15", killed("h", 1, 20, "around twenty"))])  # fmt: skip
+                          extraction("h", "2024-06-15", killed("h", 1, 20, "around twenty"))])  # fmt: skip
     assert len(disputes) == 3
+
+
+def test_undated_figures_are_about_their_articles_month() -> None:
+    """Undated tolls published months apart are not the same toll: no pair, so the pairs
+    grow with the reports of a month, not with the square of the corpus."""
+    def killed(doc_id, n, when=None):
+        return CasualtyClaim(rule="t", evidence=ev(doc_id, n), claimant=doc_id, casualty="killed",
+                             count_min=n, count_max=n, count_text=str(n), victims="civilians",
+                             place="kidal", date=when)  # fmt: skip
+
+    _, disputes = derive([extraction("g", "2024-06-01", killed("g", 14), killed("g", 10)),
+                          extraction("h", "2023-11-15", killed("h", 20)),
+                          extraction("i", "2025-01-02", killed("i", 30, month(2023, 11)))])  # fmt: skip
+    assert len(disputes) == 2  # g's two figures; h's undated one and i's dated to its month
+    # A page published later about a battle: its undated figure is about the month of its
+    # events as well, so it meets h's and i's (and, published in June 2024, g's) figures.
+    battle = EventClaim(rule="t", evidence=ev("w", 9), claimant="w", event_type="Capture",
+                        side_a=("fama",), start=day("2023-11-14"))  # fmt: skip
+    _, more = derive([extraction("g", "2024-06-01", killed("g", 14), killed("g", 10)),
+                      extraction("h", "2023-11-15", killed("h", 20)),
+                      extraction("i", "2025-01-02", killed("i", 30, month(2023, 11))),
+                      extraction("w", "2024-06-20", killed("w", 25), battle)])  # fmt: skip
+    assert len(more) == 2 + 4
 
 
 def test_most_precise_prefers_day_over_month_over_year() -> None:
