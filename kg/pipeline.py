@@ -198,7 +198,7 @@ def build(
     try:
         staging.mkdir(parents=True)
         # The store loads in a thread from the graphs as they come (pyoxigraph does not hold
-        # the GIL while it loads), kg.trig and kg.ttl are written from the spool at the end.
+        # the GIL while it loads); kg.trig and kg.ttl are written from the spool at the end.
         with _GraphSpool(_absolute(out).parent) as spool, StoreWriter(staging) as loader:
             kept: list[Extraction] = []
             problems = list(loaded.problems)
@@ -234,9 +234,10 @@ def build(
                 problems=extracted.problems,
             )
             del extracted, extractions, periods, disputes, loaded  # the files need the room
+            # the store first: its memory is let go before the kg.ttl merge takes its own
+            stored = loader.finish()
             files = emit.write_build(staging, spool.merged_with(fixed))
             del fixed
-            stored = loader.finish()
         write_entity_index(staging)  # after the store is closed: see read_entity_index
         report = BuildReport(
             out=out,
