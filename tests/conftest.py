@@ -21,6 +21,7 @@ from __future__ import annotations
 import glob
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -34,6 +35,12 @@ from pathlib import Path
 import pytest
 
 from kg.model import QueryResult
+
+# Several tests stop a `kg` subprocess with SIGINT (Ctrl-C). A shell starts a background
+# job (`pytest ... &`, nohup) with SIGINT ignored, which its children inherit, and Python
+# then leaves it ignored: those tests would hang. Give the children the default again.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 TINY_TRIG = """\
 @prefix sk: <https://w3id.org/sahel-kg/ontology#> .
