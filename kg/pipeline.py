@@ -24,7 +24,9 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from kg import claims as claims_stage
 from kg import dates as dates_stage
@@ -37,6 +39,7 @@ from kg.registry import Registry, load_registry
 
 STAGES = ("corpus.v1", mentions_stage.STAGE, dates_stage.STAGE, claims_stage.STAGE)
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -116,9 +119,34 @@ def _init_worker() -> None:
     _WORKER_REGISTRY = load_registry()
 
 
-def _extract_in_worker(doc: Document) -> Extraction:
+def _in_worker(work: Callable[[Document, Registry], T], doc: Document) -> T:
     assert _WORKER_REGISTRY is not None
-    return extract_document(doc, _WORKER_REGISTRY)
+    return work(doc, _WORKER_REGISTRY)
+
+
+def _over_documents(
+    documents: Sequence[Document],
+    registry: Registry,
+    work: Callable[[Document, Registry], T],
+    jobs: int,
+    progress: Progress | None,
+) -> Iterator[T]:
+    """``work(doc, registry)`` on every document, in order; over ``jobs`` processes (each
+    loads its own registry) when more than one. ``work`` is a module-level function."""
+    total = len(documents)
+    if jobs <= 1 or total < 2 * jobs:
+        for done, doc in enumerate(documents, start=1):
+            yield work(doc, registry)
+            if progress:
+                progress(done, total)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
+        chunk = max(1, min(16, total // (jobs * 8)))
+        results = pool.map(partial(_in_worker, work), documents, chunksize=chunk)
+        for done, result in enumerate(results, start=1):
+            yield result
+            if progress and (done % chunk == 0 or done == total):
+                progress(done, total)
 
 
 def extract_all(
@@ -129,23 +157,7 @@ def extract_all(
     progress: Progress | None = None,
 ) -> list[Extraction]:
     """Extract every document, in order; over ``jobs`` processes when more than one."""
-    total = len(documents)
-    results: list[Extraction] = []
-    if jobs <= 1 or total < 2 * jobs:
-        for done, doc in enumerate(documents, start=1):
-            results.append(extract_document(doc, registry))
-            if progress:
-                progress(done, total)
-        return results
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
-        chunk = max(1, total // (jobs * 8))
-        for done, extraction in enumerate(
-            pool.map(_extract_in_worker, documents, chunksize=chunk), 1
-        ):
-            results.append(extraction)
-            if progress and (done % chunk == 0 or done == total):
-                progress(done, total)
-    return results
+    return list(_over_documents(documents, registry, extract_document, jobs, progress))
 
 
 def extract_corpus(
@@ -202,8 +214,8 @@ def build(
         with _GraphSpool(_absolute(out).parent) as spool, StoreWriter(staging) as loader:
             kept: list[Extraction] = []
             problems = list(loaded.problems)
-            for extraction, found, graph in _extract_graphs(
-                loaded.documents, registry, jobs, progress
+            for extraction, found, graph in _over_documents(
+                loaded.documents, registry, _document_work, jobs, progress
             ):
                 if not found:
                     problems.append(_nothing_found(extraction))
@@ -295,30 +307,6 @@ def _lean(extraction: Extraction) -> Extraction:
         for c in extraction.claims
     )
     return replace(extraction, mentions=(), claims=claims)
-
-
-def _work_in_worker(doc: Document) -> tuple[Extraction, bool, GraphText]:
-    assert _WORKER_REGISTRY is not None
-    return _document_work(doc, _WORKER_REGISTRY)
-
-
-def _extract_graphs(
-    documents: Sequence[Document], registry: Registry, jobs: int, progress: Progress | None
-) -> Iterator[tuple[Extraction, bool, GraphText]]:
-    """:func:`_document_work` on every document, in order; over ``jobs`` processes."""
-    total = len(documents)
-    if jobs <= 1 or total < 2 * jobs:
-        for done, doc in enumerate(documents, start=1):
-            yield _document_work(doc, registry)
-            if progress:
-                progress(done, total)
-        return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
-        chunk = max(1, min(16, total // (jobs * 8)))
-        for done, result in enumerate(pool.map(_work_in_worker, documents, chunksize=chunk), 1):
-            yield result
-            if progress and (done % chunk == 0 or done == total):
-                progress(done, total)
 
 
 class _GraphSpool:
