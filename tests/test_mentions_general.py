@@ -9,6 +9,7 @@ corpus, and none of their phrases is a registry label.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -99,6 +100,14 @@ def test_not_composed(registry: Registry, text: str, keys: set[str]) -> None:
     assert not {key for _, key in found(text, registry)} & keys
 
 
+def registry_with(tmp_path: Path, turtle: str) -> Registry:
+    """The shipped registry plus ``turtle`` (its prefixes), loaded from a copy in tmp_path."""
+    text = (ontology_dir() / "registry.ttl").read_text(encoding="utf-8") + "\n" + turtle
+    (tmp_path / "registry.ttl").write_text(text, encoding="utf-8")
+    shutil.copy(ontology_dir() / "sahel.ttl", tmp_path / "sahel.ttl")
+    return load_registry(tmp_path / "registry.ttl")
+
+
 def test_the_composed_phrases_are_not_registry_names(registry: Registry) -> None:
     """The rows above test the mechanism, not a listed alias."""
     names = phrases(registry)
@@ -118,33 +127,23 @@ def test_the_other_mission_is_not_taken_for_the_un_one(registry: Registry) -> No
 
 def test_national_noun_needs_a_single_institution(tmp_path: Path) -> None:
     """With two armies of Niger in the registry, "Niger's army" is neither (only Niger)."""
-    text = (ontology_dir() / "registry.ttl").read_text(encoding="utf-8")
-    text += (
-        "\nid:niger-second-army a sk:NationalArmedForces ;\n"
+    two = registry_with(
+        tmp_path,
+        "id:niger-second-army a sk:NationalArmedForces ;\n"
         '    skos:prefLabel "Second Army of Niger"@en ;\n'
-        "    dcterms:spatial id:niger .\n"
+        "    dcterms:spatial id:niger .\n",
     )
-    (tmp_path / "registry.ttl").write_text(text, encoding="utf-8")
-    (tmp_path / "sahel.ttl").write_text(
-        (ontology_dir() / "sahel.ttl").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    two = load_registry(tmp_path / "registry.ttl")
     assert found("Niger's army advanced.", two) == [("Niger", "niger")]
 
 
 def test_a_new_site_is_found_by_its_kind_and_place(tmp_path: Path) -> None:
     """A site added to the registry is found in "<kind> in <place>" with no alias for it."""
-    text = (ontology_dir() / "registry.ttl").read_text(encoding="utf-8")
-    text += (
-        "\nid:gao-airport a sk:Site ;\n"
+    extended = registry_with(
+        tmp_path,
+        "id:gao-airport a sk:Site ;\n"
         '    skos:prefLabel "Gao Airport"@en, "aéroport de Gao"@fr ;\n'
-        "    sk:locatedIn id:gao .\n"
+        "    sk:locatedIn id:gao .\n",
     )
-    (tmp_path / "registry.ttl").write_text(text, encoding="utf-8")
-    (tmp_path / "sahel.ttl").write_text(
-        (ontology_dir() / "sahel.ttl").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    extended = load_registry(tmp_path / "registry.ttl")
     assert found("Drones struck the airfield at Gao; the airport was closed.", extended) == [
         ("airfield at Gao", "gao-airport"),
         ("the airport", "gao-airport"),
