@@ -75,6 +75,7 @@ GENERIC_NOUNS: dict[str, tuple[str, ...]] = {
                             "armed and security forces", "armed security forces",
                             "defence and security forces", "defense and security forces"),
     "Government": ("government", "authorities", "central government", "central state"),
+    "InternationalMission": ("peacekeepers", "blue helmets", "peacekeeping mission"),
     "SeparatistArmedGroup": ("rebels", "separatists", "separatist rebels", "rebellion",
                              "rebel groups", "rebel movements"),
 }  # fmt: skip
