@@ -322,12 +322,10 @@ def main_months(sourced: Iterable[Sourced]) -> dict[str, str]:
     """
     months: dict[str, Counter[str]] = defaultdict(Counter)
     for s in sourced:
-        start = getattr(s.claim, "start", None) if isinstance(s.claim, EventClaim) else None
+        start = s.claim.start if isinstance(s.claim, EventClaim) else None
         if start is not None and start.precision in ("day", "month"):
             months[s.doc_id][start.earliest.strftime("%Y-%m")] += 1
-    return {
-        doc: min(counts, key=lambda m: (-counts[m], m)) for doc, counts in sorted(months.items())
-    }
+    return {doc: min(counts, key=lambda m: (-counts[m], m)) for doc, counts in months.items()}
 
 
 def casualty_disputes(
@@ -366,15 +364,13 @@ def casualty_disputes(
 
 
 def _disagree(a: Claim, b: Claim) -> bool:
-    """Two figures that cannot both be right: different, at least one a number, both asserted,
-    and not dated to different months."""
+    """Two figures of one group (same toll, same month: see casualty_disputes) that cannot
+    both be right: different, at least one a number, both asserted."""
     x: CasualtyClaim = a  # type: ignore[assignment]
     y: CasualtyClaim = b  # type: ignore[assignment]
     if "denied" in (x.polarity, y.polarity) or _figure(x) == _figure(y):
         return False
     if x.count_min is None and y.count_min is None:
-        return False
-    if x.date and y.date and x.date.earliest.strftime("%Y-%m") != y.date.earliest.strftime("%Y-%m"):
         return False
     return x.casualty != "losses"
 
