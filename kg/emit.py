@@ -620,7 +620,9 @@ def ontology_quads(ontology_path: Path, *, stages: Sequence[str] = ()) -> list[Q
     return _file_quads(ontology_path, "ontology", stages)
 
 
-_PERIOD_TYPES = {
+#: The classes of a derived period, by kind: its own, then the situation class it shares
+#: with the claims it rests on.
+PERIOD_CLASSES = {
     "control": ("ControlPeriod", "TerritorialControl"),
     "membership": ("MembershipPeriod", "GroupMembership"),
     "role": ("RolePeriod", "RoleHolding"),
@@ -629,7 +631,7 @@ _PERIOD_TYPES = {
 
 def _period(g: _Graph, p: Period) -> None:
     node = period_iri(p)
-    for cls in _PERIOD_TYPES[p.kind]:
+    for cls in PERIOD_CLASSES[p.kind]:
         g.add(node, A, _sk(cls))
     if p.kind == "control":
         _agent(g, node, _sk("controller"), p.subject)
@@ -707,22 +709,8 @@ def _order(term: object) -> str:
     return term.value if isinstance(term, NamedNode) else str(term)
 
 
-def _key(quad: Quad) -> tuple[str, str, str, str]:
-    """Sort key and identity of a quad: graph, subject, predicate (rdf:type first), object."""
-    predicate = "" if quad.predicate == A else quad.predicate.value
-    return (_order(quad.graph_name), _order(quad.subject), predicate, _order(quad.object))
-
-
 _PREFIX_LINES = [f"@prefix {p}: <{ns}> .\n".encode() for p, ns in PREFIXES.items()]
 _PREFIX_BLOCK = b"".join(_PREFIX_LINES)
-
-
-def _serialize(terms: Sequence[Quad] | Sequence[Triple], fmt: RdfFormat) -> bytes:
-    """Serialize with the prefixes of kg.vocab, always listed in their declared order.
-
-    (pyoxigraph writes the prefix lines in the order of its own hash map.)
-    """
-    return _PREFIX_BLOCK + _body(terms, fmt)
 
 
 def _body(terms: Sequence[Quad] | Sequence[Triple], fmt: RdfFormat) -> bytes:

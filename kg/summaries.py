@@ -46,7 +46,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
-from kg.emit import claim_iri, period_iri, publisher_key
+from kg.emit import PERIOD_CLASSES, claim_iri, period_iri, publisher_key
 from kg.iris import entity_iri
 from kg.model import (
     CasualtyClaim,
@@ -60,26 +60,17 @@ from kg.model import (
     RoleClaim,
     TimeSpan,
 )  # fmt: skip
-from kg.vocab import POLARITIES, PRECISIONS, RDFS, SK, SKOS, XSD
+from kg.vocab import POLARITIES, PRECISIONS, PROPERTIES, RDFS, SK, SKOS, XSD
 
 __all__ = [
     "SUMMARY_PROPERTIES", "Facts", "Names", "contested_nodes", "summary_triples", "summary_type",
     "summary_what", "english_names",
 ]  # fmt: skip
 
-#: sk: local names of the summary properties.
-SUMMARY_PROPERTIES = (
-    "summaryType", "summaryText", "summaryClaimants", "summaryDocuments", "summaryStart",
-    "summaryStartPrecision", "summaryEnd", "summaryEndPrecision", "summaryPolarity",
-    "summaryQuote", "summaryRank",
-)  # fmt: skip
+#: sk: local names of the summary properties (declared in kg.vocab).
+SUMMARY_PROPERTIES = tuple(p for p in PROPERTIES if p.startswith("summary"))
 #: Types a claim of a situation kind carries beside ``sk:Claim``; the others are specific.
-GENERAL_TYPES = ("TerritorialControl", "GroupMembership", "RoleHolding")
-_PERIOD_TYPES = {
-    "control": ("ControlPeriod", "TerritorialControl"),
-    "membership": ("MembershipPeriod", "GroupMembership"),
-    "role": ("RolePeriod", "RoleHolding"),
-}
+GENERAL_TYPES = tuple(general for _, general in PERIOD_CLASSES.values())
 _CLAIM_TYPES = {
     ControlClaim: "TerritorialControl",
     MembershipClaim: "GroupMembership",
@@ -212,7 +203,7 @@ def _claim_facts(facts: Facts, claim: Claim, text: str) -> None:
 
 
 def _period_facts(facts: Facts, period: Period, claimants: Mapping[str, set[str]]) -> None:
-    facts.types.update(_PERIOD_TYPES[period.kind])
+    facts.types.update(PERIOD_CLASSES[period.kind])
     facts.actors.add(entity_iri(period.subject))
     facts.objects.add(SK + period.object if period.kind == "role" else entity_iri(period.object))
     for claim in period.claims:
