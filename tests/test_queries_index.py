@@ -29,8 +29,7 @@ PARAMS = [Param(name, "entity") for name in ("entity", *FITTING_CLASSES)]
 @pytest.fixture(scope="module", params=sorted(CORPORA))
 def corpus_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("index") / "build"
-    build(CORPORA[request.param], out, today=TODAY)
-    queries.write_entity_index(out)
+    build(CORPORA[request.param], out, today=TODAY)  # writes the index: no extra call here
     return out
 
 
@@ -62,15 +61,16 @@ def test_the_file_resolves_every_label_alias_and_key_as_lookup_does(corpus_build
     rows = select(open_store(corpus_build), queries.LOOKUP).rows
     values = {r[2].value for r in rows if r[2] is not None}
     values |= {r[0].value.rsplit("/", 1)[-1] for r in rows if r[0] is not None}
-    values |= {v.upper() for v in values} | {"nowhere at all", "Kidl", "id:kidal"}
-    assert len(values) > 200
-    for value in sorted(values):
+    assert len(values) > 100
+    # equal indexes resolve alike: a sample, with the cases that end in an error
+    sample = sorted(values)[::25] + ["KIDAL", "nowhere at all", "Kidl", "id:kidal"]
+    for value in sample:
         for param in PARAMS:
             assert outcome(from_file, param, value) == outcome(from_lookup, param, value), value
 
 
 def test_the_file_is_sorted_json_with_the_same_bytes_each_time(
-    corpus_build: Path, tmp_path: Path
+    corpus_build: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     path = queries.entity_index_path(corpus_build)
     first = path.read_bytes()
@@ -81,16 +81,13 @@ def test_the_file_is_sorted_json_with_the_same_bytes_each_time(
     queries.write_entity_index(corpus_build)
     assert path.read_bytes() == first
     again = tmp_path / "again"
-    build(CORPORA["tests"], again, today=TODAY)
-    queries.write_entity_index(again)
-    if (corpus_build / "manifest.json").read_bytes() == (again / "manifest.json").read_bytes():
-        assert queries.entity_index_path(again).read_bytes() == first
+    build(CORPORA[request.node.callspec.params["corpus_build"]], again, today=TODAY)
+    assert queries.entity_index_path(again).read_bytes() == first
 
 
 def test_a_query_on_the_build_folder_resolves_from_the_file(tmp_path: Path) -> None:
     out = tmp_path / "kidal"
     build(CORPORA["shipped"], out, today=TODAY)
-    queries.write_entity_index(out)
     path = queries.entity_index_path(out)
     document = json.loads(path.read_text(encoding="utf-8"))
     region = "https://w3id.org/sahel-kg/id/kidal-region"
@@ -111,7 +108,6 @@ def test_a_query_on_the_build_folder_resolves_from_the_file(tmp_path: Path) -> N
 def test_an_update_through_kg_retires_the_file(tmp_path: Path) -> None:
     out = tmp_path / "build"
     build(CORPORA["tests"], out, today=TODAY)
-    queries.write_entity_index(out)
     assert queries.read_entity_index(out) is not None
     insert = ('INSERT DATA { GRAPH <https://w3id.org/sahel-kg/graph/registry> { '
               '<https://w3id.org/sahel-kg/id/kidal> '
@@ -127,7 +123,6 @@ def test_an_update_through_kg_retires_the_file(tmp_path: Path) -> None:
 def test_a_store_changed_behind_kg_makes_the_file_stale(tmp_path: Path) -> None:
     out = tmp_path / "build"
     build(CORPORA["tests"], out, today=TODAY)
-    queries.write_entity_index(out)
     read_only = open_store(out)
     assert len(read_only) > 0
     del read_only  # a read-only opening writes nothing: still fresh
