@@ -496,8 +496,10 @@ def load_build(
     except KgError as error:
         raise type(error)(_load_failure(str(error), where, graphs, done)) from None
     except KeyboardInterrupt as interrupt:  # Ctrl-C or SIGTERM: say where it stopped
-        current = graphs[min(len(done), len(graphs) - 1)].removeprefix(GRAPH_PREFIX)
-        stopped = f"stopped during graph {current}."
+        if len(done) < len(graphs):
+            stopped = f"stopped during graph {graphs[len(done)].removeprefix(GRAPH_PREFIX)}."
+        else:  # no graph at all, or all sent and being counted
+            stopped = "stopped after the last graph." if graphs else "stopped before any graph."
         raise type(interrupt)(_load_failure(stopped, where, graphs, done)) from None
     finally:
         bodies.close()
