@@ -83,6 +83,7 @@ from kg.vocab import (
     ORG,
     POLARITIES,
     PRECISIONS,
+    PREFIX_BLOCK,
     PREFIXES,
     PROV,
     RDF,
@@ -709,14 +710,13 @@ def _order(term: object) -> str:
     return term.value if isinstance(term, NamedNode) else str(term)
 
 
-_PREFIX_LINES = [f"@prefix {p}: <{ns}> .\n".encode() for p, ns in PREFIXES.items()]
-_PREFIX_BLOCK = b"".join(_PREFIX_LINES)
+_PREFIX_LINES = PREFIX_BLOCK.splitlines(keepends=True)
 
 
 def _body(terms: Sequence[Quad] | Sequence[Triple], fmt: RdfFormat) -> bytes:
     """What pyoxigraph writes after the prefix lines (which it writes in any order)."""
     text = serialize(terms, format=fmt, prefixes=PREFIXES)
-    header = len(_PREFIX_BLOCK)
+    header = len(PREFIX_BLOCK)
     if sorted(text[:header].splitlines(keepends=True)) != sorted(_PREFIX_LINES):  # pragma: no cover
         raise RuntimeError("unexpected prefix block from pyoxigraph.serialize")
     return text[header:]
@@ -998,7 +998,7 @@ def _merge_blocks(group: Sequence[tuple[str, int, bytes]]) -> tuple[bytes, int]:
     """One subject's blocks from several graphs as one Turtle block (and its triple count)."""
     keys: set[str] = set()
     for _, _, block in group:
-        for quad in parse(_PREFIX_BLOCK + block, format=RdfFormat.TURTLE):
+        for quad in parse(PREFIX_BLOCK + block, format=RdfFormat.TURTLE):
             t = quad.triple
             keys.add(f"{_order(t.subject)}\0{_predicate_key(t.predicate)}\0{_order(t.object)}")
     ordered = sorted(keys)
@@ -1032,7 +1032,7 @@ def write_build(out_dir: Path, quads: Iterable[Quad] | Iterable[GraphText]) -> B
     count_quads = count_triples = count_graphs = 0
     runs = _SubjectRuns(out_dir)
     try:
-        trig.write(_PREFIX_BLOCK)
+        trig.write(PREFIX_BLOCK)
         last = ""
         for graph in graphs:
             if graph.name <= last:
@@ -1043,7 +1043,7 @@ def write_build(out_dir: Path, quads: Iterable[Quad] | Iterable[GraphText]) -> B
             count_quads += graph.quads
             count_graphs += 1
         trig.finish()
-        ttl.write(_PREFIX_BLOCK)
+        ttl.write(PREFIX_BLOCK)
         for group in runs.merged():
             if len(group) == 1:
                 ttl.write(group[0][2])

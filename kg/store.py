@@ -41,6 +41,7 @@ import pyoxigraph as ox
 
 from kg.errors import BuildMissingError, QueryError, StoreError
 from kg.model import QueryResult, Term
+from kg.vocab import PREFIX_BLOCK
 
 __all__ = [
     "STORE_DIR", "store_path", "write_store", "StoreWriter", "open_store", "select", "update",
@@ -120,7 +121,7 @@ class StoreWriter:
         self.build_dir = Path(build_dir)
         self.chunk = LOAD_CHUNK if chunk is None else chunk
         self._fresh = _fresh_dir(self.build_dir)
-        self._header = _prefix_block()
+        self._header = PREFIX_BLOCK
         self._buffer: list[bytes] = []
         self._size = 0
         self._pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
@@ -237,12 +238,6 @@ def _bulk_load(directory: Path, trig_path: Path) -> int:
     return count
 
 
-def _prefix_block() -> bytes:
-    from kg.vocab import PREFIXES
-
-    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
-
-
 def _pieces(trig_path: Path, size: int = LOAD_CHUNK) -> Iterator[bytes]:
     """The TriG file in pieces of whole graphs, each with the prefix lines.
 
@@ -250,7 +245,7 @@ def _pieces(trig_path: Path, size: int = LOAD_CHUNK) -> Iterator[bytes]:
     ``<graph> {`` ... ``}`` after the other, literals on one line) is cut, at
     its ``\\n}\\n`` lines; any other file is one piece.
     """
-    header = _prefix_block()
+    header = PREFIX_BLOCK
     with open(trig_path, "rb") as file:
         start = file.read(len(header))
         if start != header:

@@ -55,6 +55,8 @@ PREFIXES: dict[str, str] = {
     "xsd": XSD,
     "wd": WD,
 }
+#: The @prefix lines every Turtle/TriG file of a build starts with, in this order.
+PREFIX_BLOCK = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
 
 # --- classes -------------------------------------------------------------
 AGENT_CLASSES = (

@@ -14,6 +14,7 @@ from kg import store as store_module
 from kg.errors import StoreError
 from kg.pipeline import build
 from kg.store import open_store, write_store
+from kg.vocab import PREFIX_BLOCK
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -53,7 +54,7 @@ def test_the_store_loaded_in_pieces_is_the_store_loaded_whole(
     trig = builds[1] / "kg.trig"
     pieces = list(store_module._pieces(trig, size=4096))
     assert len(pieces) > 3
-    header = store_module._prefix_block()
+    header = PREFIX_BLOCK
     assert all(p.startswith(header) and p.endswith(b"}\n") for p in pieces)
     assert b"".join(p[len(header) :] for p in pieces) == trig.read_bytes()[len(header) :]
     monkeypatch.setattr(store_module, "LOAD_CHUNK", 4096)
@@ -75,7 +76,7 @@ def test_a_trig_file_of_another_shape_is_loaded_whole(tmp_path: Path) -> None:
 
 def graph_texts_of(build_dir: Path) -> list[bytes]:
     """kg.trig cut into its graphs, each as the build hands it to the StoreWriter."""
-    header = store_module._prefix_block()
+    header = PREFIX_BLOCK
     body = (build_dir / "kg.trig").read_bytes()[len(header) :]
     return [g + b"}\n" for g in body.split(b"\n}\n") if g.strip()]
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg import emit
-from kg.vocab import PREFIXES, RDF, XSD
+from kg.vocab import PREFIX_BLOCK, PREFIXES, RDF, XSD
 
 GRAPH = "https://w3id.org/sahel-kg/graph/"
 NAMESPACES = [*PREFIXES.values(), "https://w3id.org/sahel-kg/graph/", "http://example.org/x#"]
@@ -54,7 +54,7 @@ def _key(quad: ox.Quad) -> tuple[str, str, str, str]:
 
 def _serialize(terms: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     """pyoxigraph's serialization, with kg.vocab's prefix lines in their declared order."""
-    return emit._PREFIX_BLOCK + emit._body(terms, fmt)
+    return PREFIX_BLOCK + emit._body(terms, fmt)
 
 
 def _reference(quads: list[ox.Quad]) -> tuple[bytes, bytes]:
