@@ -21,7 +21,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from kg.errors import KgError
+from kg.errors import CorpusError, KgError
 
 app = typer.Typer(
     name="kg",
@@ -180,13 +180,17 @@ def progress_bar() -> Callable[[int, int], None]:
     return show
 
 
-@app.command(name="eval", short_help="Score the extraction against the gold annotations.")
+@app.command(name="eval", short_help="Score the extraction against gold annotations.")
 def evaluate(
     corpus: Annotated[
         Path | None, typer.Argument(help="Folder of articles (default: the shipped corpus/).")
     ] = None,
     gold: Annotated[
-        Path | None, typer.Option(help="Folder of gold annotations (default: tests/gold).")
+        Path | None,
+        typer.Option(
+            help="Folder of gold annotations, *.json or *.yaml (default: tests/gold for the "
+            "shipped corpus, else the 'gold' folder beside CORPUS)."
+        ),
     ] = None,
     details: Annotated[bool, typer.Option(help="List misses and false positives.")] = False,
 ) -> None:
@@ -194,15 +198,30 @@ def evaluate(
     with reported():
         from kg import evaluate as evaluation
         from kg import pipeline
+        from kg.registry import load_registry
         from kg.resources import resource_path
 
         corpus_dir = corpus or resource_path("corpus")
-        extractions = pipeline.extract_corpus(corpus_dir, today=date.today()).extractions
-        gold_dir = gold or Path(__file__).resolve().parents[1] / "tests" / "gold"
-        scores = evaluation.score(extractions, evaluation.load_gold(gold_dir))
+        gold_dir = gold or _default_gold(corpus)
+        registry = load_registry()
+        golds = evaluation.load_gold(gold_dir, evaluation.name_resolver(registry.lookup))
+        extractions = pipeline.extract_corpus(
+            corpus_dir, today=date.today(), registry=registry
+        ).extractions
+        scores = evaluation.score(extractions, golds)
         echo_lines(evaluation.score_lines(scores))
         if details:
             echo_lines(evaluation.miss_lines(scores))
+
+
+def _default_gold(corpus: Path | None) -> Path:
+    """tests/gold for the shipped corpus; the ``gold`` folder beside another corpus."""
+    if corpus is None:
+        return Path(__file__).resolve().parents[1] / "tests" / "gold"
+    beside = corpus.resolve().parent / "gold"
+    if beside.is_dir():
+        return beside
+    raise CorpusError(f"--gold: no gold folder given and none beside {corpus}; give --gold DIR")
 
 
 @app.command(short_help="Check the ontology (OWL) and the build (SHACL).")

@@ -1,7 +1,17 @@
 """Extraction quality: score extractions against hand-made gold annotations.
 
-The gold format is described in ``tests/gold/README.md``: one JSON file per
-document, ``{"doc_id", "entities": [keys], "facts": [{"kind", ...}]}``.
+The gold format is described in ``tests/gold/README.md`` and
+``tests/data/unseen/README.md``: one JSON or YAML file per document,
+``{"doc_id", "entities": [names], "facts": [{"kind", ...}]}``.
+
+Names
+    Every entity field of the gold (``entities``, controller, territory,
+    member, organisation, holder, within, place, claimant) is a registry key,
+    or a name resolved through the registry's labels and aliases ignoring
+    case, accents and spacing (``Iyad Ag Ghali``, ``MUJAO``); a name the
+    registry does not know is keyed by its slug (``Omar Ould Hamaha`` ->
+    ``omar-ould-hamaha``), which is how the builder keys the entities it
+    discovers. Predicted claims name entities by key.
 
 Matching rules
 --------------
@@ -60,10 +70,12 @@ import json
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kg.errors import CorpusError
+from kg.iris import slugify
 from kg.model import (
     CLAIM_KINDS,
     CasualtyClaim,
@@ -202,29 +214,90 @@ class Scores:
 # --- gold ----------------------------------------------------------------
 
 
-def load_gold(gold_dir: Path) -> dict[str, Gold]:
-    """Read every ``*.json`` gold file of gold_dir, keyed by doc_id.
+GOLD_SUFFIXES = (".json", ".yaml", ".yml")
+_ENTITY_FIELDS = (
+    "controller", "territory", "member", "organisation", "holder", "within", "place", "claimant",
+)  # fmt: skip
 
-    Raises CorpusError naming the file and the field to fix.
+
+def load_gold(gold_dir: Path, resolve: Callable[[str], str] | None = None) -> dict[str, Gold]:
+    """Read every ``*.json`` / ``*.yaml`` gold file of gold_dir, keyed by doc_id.
+
+    ``resolve`` turns a gold name into an entity key (see :func:`name_resolver`);
+    without it the gold must already hold keys. Raises CorpusError naming the
+    file and the field to fix.
     """
     if not gold_dir.is_dir():
-        raise CorpusError(f"{gold_dir}: not a folder. Give the folder that holds the gold *.json.")
+        raise CorpusError(
+            f"{gold_dir}: not a folder. Give the folder that holds the gold *.json or *.yaml."
+        )
     golds: dict[str, Gold] = {}
-    for path in sorted(gold_dir.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            message = f"{path.name}: not valid UTF-8 JSON ({error}); fix the file"
-            raise CorpusError(message) from None
-        gold = parse_gold(data, path.name)
+    paths = sorted(p for p in gold_dir.iterdir() if p.suffix in GOLD_SUFFIXES)
+    if not paths:
+        raise CorpusError(f"{gold_dir}: no gold file (*.json, *.yaml); give the gold folder")
+    for path in paths:
+        data = _read_gold_file(path)
+        gold = parse_gold(data, path.name, resolve)
         if gold.doc_id != path.stem:
             raise CorpusError(f"{path.name}: doc_id {gold.doc_id!r} is not the file stem; rename")
+        if gold.doc_id in golds:
+            raise CorpusError(f"{path.name}: doc_id {gold.doc_id!r} has two gold files; keep one")
         golds[gold.doc_id] = gold
     return golds
 
 
-def parse_gold(data: Any, name: str = "<gold>") -> Gold:
-    """One gold document (parsed JSON) -> :class:`Gold`, checked field by field."""
+def _read_gold_file(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise CorpusError(f"{path.name}: not UTF-8 ({error}); re-save as UTF-8") from None
+    if path.suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise CorpusError(f"{path.name}: not valid JSON ({error}); fix the file") from None
+    import yaml  # only YAML gold needs it
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        where = " ".join(str(error).split())
+        raise CorpusError(f"{path.name}: not valid YAML ({where}); fix the file") from None
+    return _plain(data)
+
+
+def _plain(value: Any) -> Any:
+    """YAML's dates and numbers where the gold means text: ``2013-01-10`` and ``2013``
+    are ISO date strings, as in JSON gold."""
+    if isinstance(value, dict):
+        return {k: (_iso_value(v) if k == "date" else _plain(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _iso_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:04d}"
+    return value
+
+
+def name_resolver(lookup: Callable[[str], str | None]) -> Callable[[str], str]:
+    """A gold name -> entity key: the registry's key for a label, alias or key
+    (``lookup``), else the name's slug, as the builder keys discovered entities."""
+
+    def resolve(name: str) -> str:
+        return lookup(name) or lookup(" ".join(name.replace("-", " ").split())) or slugify(name)
+
+    return resolve
+
+
+def parse_gold(
+    data: Any, name: str = "<gold>", resolve: Callable[[str], str] | None = None
+) -> Gold:
+    """One gold document (parsed JSON or YAML) -> :class:`Gold`, checked field by field."""
     if not isinstance(data, dict) or not isinstance(data.get("doc_id"), str):
         raise CorpusError(f"{name}: expected an object with a string 'doc_id'")
     entities = data.get("entities", [])
@@ -234,8 +307,20 @@ def parse_gold(data: Any, name: str = "<gold>") -> Gold:
     if not isinstance(raw_facts, list):
         raise CorpusError(f"{name}: 'facts' must be a list")
     doc_id = data["doc_id"]
+    if resolve is not None:
+        entities = [resolve(e) for e in entities]
+        raw_facts = [_resolved(raw, resolve) for raw in raw_facts]
     facts = [gold_fact(doc_id, raw, f"{name}: facts[{i}]") for i, raw in enumerate(raw_facts)]
     return Gold(data["doc_id"], frozenset(entities), tuple(merge(facts)))
+
+
+def _resolved(raw: Any, resolve: Callable[[str], str]) -> Any:
+    if not isinstance(raw, dict):
+        return raw
+    return {
+        k: (resolve(v) if k in _ENTITY_FIELDS and isinstance(v, str) and v else v)
+        for k, v in raw.items()
+    }
 
 
 def gold_fact(doc_id: str, raw: Any, where: str) -> Fact:

@@ -35,6 +35,7 @@ from kg import mentions as mentions_stage
 from kg.corpus import CorpusProblem, load_corpus
 from kg.emit import GraphText, publisher_key
 from kg.errors import CorpusError, KgError
+from kg.extract.infobox import infobox_claims
 from kg.model import Document, Extraction
 from kg.registry import Registry, load_registry
 
@@ -89,9 +90,13 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
         label_of=lambda key: registry.entities[key].label if key in registry.entities else None,
     )  # fmt: skip
     claims, minted = claims_stage.extract_claims(doc, found.mentions, dated, knowledge, publisher)
+    infobox = infobox_claims(doc, found.mentions, dated, is_a, publisher, registry.lookup)
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
-    return Extraction(doc, tuple(found.mentions), tuple(entities[k] for k in sorted(entities)),
-                      tuple(claims))  # fmt: skip
+    for entity in infobox.entities:
+        entities.setdefault(entity.key, entity)
+    mentions = sorted((*found.mentions, *infobox.mentions), key=lambda m: (m.begin, m.stop))
+    return Extraction(doc, tuple(mentions), tuple(entities[k] for k in sorted(entities)),
+                      tuple(claims + infobox.claims))  # fmt: skip
 
 
 def town_lookup(registry: Registry) -> Callable[[str], str | None]:
