@@ -36,6 +36,8 @@ from kg.corpus import CorpusProblem, load_corpus
 from kg.emit import GraphText, publisher_key
 from kg.errors import CorpusError, KgError
 from kg.extract.infobox import infobox_claims
+from kg.extract.implied import implied_claims
+from kg.extract.parsed import coordinated_claims
 from kg.model import Document, Extraction
 from kg.registry import Registry, load_registry
 
@@ -91,12 +93,16 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
     )  # fmt: skip
     claims, minted = claims_stage.extract_claims(doc, found.mentions, dated, knowledge, publisher)
     infobox = infobox_claims(doc, found.mentions, dated, is_a, publisher, registry.lookup)
+    claims += coordinated_claims(doc.text, claims, found.mentions, dated, is_a)
+    claims += infobox.claims
+    country = claims_stage.main_country(found.mentions, is_a)
+    claims += implied_claims(claims, is_a, registry.jurisdiction.get, country)
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
     for entity in infobox.entities:
         entities.setdefault(entity.key, entity)
     mentions = sorted((*found.mentions, *infobox.mentions), key=lambda m: (m.begin, m.stop))
     return Extraction(doc, tuple(mentions), tuple(entities[k] for k in sorted(entities)),
-                      tuple(claims + infobox.claims))  # fmt: skip
+                      tuple(claims))  # fmt: skip
 
 
 def town_lookup(registry: Registry) -> Callable[[str], str | None]:

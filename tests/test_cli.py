@@ -13,7 +13,7 @@ from kg.cli import app, one_line
 
 COMMANDS = {
     "build": "Build the graph from a folder of articles into build/.",
-    "eval": "Score the extraction against the gold annotations.",
+    "eval": "Score the extraction against gold annotations.",
     "validate": "Check the ontology (OWL) and the build (SHACL).",
     "queries": "List the canned questions with their parameters.",
     "query": "Run a canned question by name (see `kg queries`).",

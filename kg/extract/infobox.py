@@ -30,6 +30,7 @@ from kg.claims.context import make_evidence
 from kg.extract.structured import Field, fields
 from kg.extract.wordlists import rows, table
 from kg.iris import slugify
+from kg.mentions import guess_types
 from kg.model import (
     Claim,
     DatedPhrase,
@@ -87,7 +88,7 @@ def infobox_claims(
     if not found:
         return result
     page = Page(doc, mentions, dates, is_a, publisher, lookup)
-    sides = _sides(page, found)
+    sides = _sides(page, found, result)
     _subject_event(page, found, sides, result)
     for item in found:
         if item.name == "commanders":
@@ -143,14 +144,50 @@ def _agents(page: Page, begin: int, stop: int) -> list[str]:
     return keys
 
 
-def _sides(page: Page, found: list[Field]) -> dict[int, list[str]]:
+_SUPPORT = re.compile(r"-{2,}|\bsupported by\b|\bbacked by\b|\bwith support\b|[,;\n]", re.I)
+
+
+def _sides(page: Page, found: list[Field], result: InfoboxResult) -> dict[int, list[str]]:
+    """Each numbered side's agents: the side's own name first (its first segment, before
+    "Supported by" and its allies), then the agents named in the cell."""
     sides: dict[int, list[str]] = {}
     for item in found:
-        if item.name == "sides" and item.side is not None:
-            for key in _agents(page, item.begin, item.stop):
-                if key not in sides.setdefault(item.side, []):
-                    sides[item.side].append(key)
+        if item.name != "sides" or item.side is None:
+            continue
+        keys = sides.setdefault(item.side, [])
+        head = _side_name(page, item, result)
+        for key in ([head] if head else []) + _agents(page, item.begin, item.stop):
+            if key not in keys:
+                keys.append(key)
     return sides
+
+
+def _side_name(page: Page, item: Field, result: InfoboxResult) -> str | None:
+    """The agent a side cell names first: a mention covering its first segment, a
+    registry name, or a new organisation named by that segment ("Government of Mali")."""
+    cut = _SUPPORT.search(item.value)
+    segment = _RESIDUE.sub("", item.value[: cut.start()] if cut else item.value).strip()
+    begin = item.begin + item.value.find(segment) if segment else item.begin
+    stop = begin + len(segment)
+    if not segment:
+        return None
+    whole = [m for m in _inside(page.mentions, begin, stop) if (m.begin, m.stop) == (begin, stop)]
+    if whole:
+        return whole[0].key if page.is_a(whole[0].key, "Agent") else None
+    known = page.lookup(segment)
+    if known:
+        return known if page.is_a(known, "Agent") else None
+    words = segment.split()
+    if not 2 <= len(words) <= 8 or not words[0][:1].isupper():
+        return None
+    key = slugify(segment)
+    if key not in {e.key for e in result.entities}:
+        result.entities.append(Entity(
+            key=key, label=segment, types=guess_types(segment), discovered=True,
+            first_seen=page.doc.doc_id,
+        ))  # fmt: skip
+    result.mentions.append(Mention(begin, stop, segment, key, "infobox"))
+    return key
 
 
 def _subject_event(

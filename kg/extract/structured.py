@@ -34,8 +34,9 @@ __all__ = ["Field", "fields", "cells"]
 _MAX_BLOCK_LINES = 14  # a key's value never runs longer than this
 _PROSE_WORDS = 16  # a line of this many words is prose, not a value
 _LINE = re.compile(r"[^\n]*")
-_KEYED = re.compile(r"^[ \t]*([A-Za-z][A-Za-z ()'-]{1,30}?)[ \t]*(\d)?[ \t]*[:|][ \t]*(.*)$")
-_BARE = re.compile(r"^[ \t]*([A-Za-z][A-Za-z ()'-]{1,30}?)[ \t]*(\d)?[ \t|]*$")
+_BULLET = r"^[ \t]*(?:[-*•][ \t]+)?"
+_KEYED = re.compile(_BULLET + r"([A-Za-z][A-Za-z ()'-]{1,30}?)[ \t]*(\d)?[ \t]*[:|][ \t]*(.*)$")
+_BARE = re.compile(_BULLET + r"([A-Za-z][A-Za-z ()'-]{1,30}?)[ \t]*(\d)?[ \t|]*$")
 _GLUED = re.compile(r"^[ \t]*([A-Z][a-z]+(?: [a-z]+)*)(\d)?(?=[A-Z0-9])(.+)$")
 _SPACED = re.compile(r"^[ \t]*([A-Z][a-z]+(?: [a-z]+)*?)(\d)?[ \t]+(\S.*)$")
 _SPACED_NEAR = 3  # "Result Malian victory" is a field only this close to another field

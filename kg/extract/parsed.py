@@ -1,0 +1,174 @@
+"""Claims read off the dependency parse: what the sentence rules' frames miss.
+
+The sentence rules (:mod:`kg.claims`) find a trigger and its first place.
+The parse adds the places coordinated with it, each with its own date when
+the text gives one:
+
+- "the army took Gao on 3 May, and Ménaka on 9 June": Ménaka is a conjunct of
+  the capture (an elliptical second object), taken on 9 June;
+- "attacked Malian forces in Bourem and Léré": Léré is a conjunct of Bourem;
+- "regained control of several towns, notably Kidal and Tessalit": the
+  towns named after "notably" / "including" / "such as" are the object's.
+
+Only sentences that produced a control claim or a placed event are parsed,
+in one batch per document.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from kg.model import Claim, ControlClaim, DatedPhrase, EventClaim, Mention, TimeSpan
+
+__all__ = ["coordinated_claims"]
+
+_LISTING = frozenset({"notably", "including", "especially", "particularly", "namely", "like"})
+_SUCH_AS = ("such", "as")
+_PLACE_CLASSES = ("Settlement", "Site", "Region", "Area")
+
+
+def _territory(claim: Claim) -> str | None:
+    if isinstance(claim, ControlClaim):
+        return claim.territory
+    if isinstance(claim, EventClaim):
+        return claim.place
+    return None
+
+
+def coordinated_claims(
+    text: str,
+    claims: Sequence[Claim],
+    mentions: Sequence[Mention],
+    dates: Sequence[DatedPhrase],
+    is_a: Callable[[str, str], bool],
+) -> list[Claim]:
+    """New claims for the places coordinated with a claim's place in its sentence."""
+    by_sentence: dict[tuple[int, int], list[Claim]] = {}
+    for claim in claims:
+        if _territory(claim) and claim.rule.split(".")[0] in ("control", "event"):
+            span = (claim.evidence.begin, claim.evidence.stop)
+            by_sentence.setdefault(span, []).append(claim)
+    if not by_sentence:
+        return []
+    from kg.extract.analysis import parse
+
+    spans = sorted(by_sentence)
+    parsed = parse([text[b:e] for b, e in spans])
+    starts = [m.begin for m in mentions]
+    added: list[Claim] = []
+    seen = {(c.kind, _territory(c), getattr(c, "change", None)) for c in claims}
+    for (begin, stop), sentence in zip(spans, parsed, strict=True):
+        places = [m for m in mentions[bisect_left(starts, begin) :] if m.stop <= stop]
+        places = [m for m in places if m.begin >= begin and any(is_a(m.key, c) for c in _PLACE_CLASSES)]
+        for claim in by_sentence[(begin, stop)]:
+            for key, date in _coordinated(sentence, begin, claim, places, dates, is_a):
+                content = (claim.kind, key, getattr(claim, "change", None))
+                if content in seen:
+                    continue
+                seen.add(content)
+                added.append(_moved(claim, key, date))
+    return added
+
+
+def _moved(claim: Claim, key: str, date: TimeSpan | None) -> Claim:
+    """The claim about another place (and, when the conjunct has its own, another date)."""
+    rule = claim.rule.replace(".v1", ".coordinated.v1")
+    if isinstance(claim, ControlClaim):
+        if date is None:
+            return replace(claim, territory=key, rule=rule)
+        if claim.change == "loss":
+            return replace(claim, territory=key, end=date, rule=rule)
+        return replace(claim, territory=key, start=date, rule=rule)
+    assert isinstance(claim, EventClaim)
+    if date is None:
+        return replace(claim, place=key, rule=rule)
+    return replace(claim, place=key, start=date, end=None, rule=rule)
+
+
+def _token_at(sentence: Any, local: int) -> Any | None:
+    for token in sentence:
+        if token.idx <= local < token.idx + len(token.text):
+            return token
+    return None
+
+
+def _coordinated(
+    sentence: Any,
+    offset: int,
+    claim: Claim,
+    places: list[Mention],
+    dates: Sequence[DatedPhrase],
+    is_a: Callable[[str, str], bool],
+) -> list[tuple[str, TimeSpan | None]]:
+    territory = _territory(claim)
+    anchors = [m for m in places if m.key == territory]
+    if not anchors:
+        return []
+    anchor = _token_at(sentence, anchors[0].stop - 1 - offset)
+    if anchor is None:
+        return []
+    candidates = list(anchor.conjuncts)
+    head = anchor.head
+    while head.dep_ in ("prep", "pobj", "dobj") and head.head is not head:
+        head = head.head  # from "of Kidal" up to "control" and "took"
+    if head.pos_ in ("VERB", "AUX") or head.dep_ == "ROOT":
+        candidates += [t for t in head.conjuncts if t.pos_ in ("PROPN", "NOUN")]
+    candidates += _listed(anchor)
+    found: list[tuple[str, TimeSpan | None]] = []
+    level = _level(anchors[0].key, is_a)
+    text = sentence.text
+    for token in candidates:
+        place = _place_of(token, places, offset)
+        if place is None or place.key == territory or _level(place.key, is_a) != level:
+            continue  # "Tin Telout, Tombouctou Region": a region is no town of the list
+        between = text[anchors[0].stop - offset : place.begin - offset]
+        if token in anchor.conjuncts or token.head.conjuncts:
+            tail = text[place.stop - offset :]
+            if not re.search(r"\b(?:and|or|as well as)\b", between + tail[:1]) and not re.search(
+                r"\b(?:and|or)\b", text[anchors[0].begin - offset : place.stop - offset]
+            ):
+                continue  # "X, Y" with no "and" anywhere in the run is an apposition
+        found.append((place.key, _own_date(token, offset, claim, dates)))
+    return found
+
+
+def _level(key: str, is_a: Callable[[str, str], bool]) -> str:
+    return "Region" if is_a(key, "Region") or is_a(key, "Area") else "Settlement"
+
+
+def _listed(anchor: Any) -> list[Any]:
+    """Places after "notably", "including", "such as" attached to the anchor's phrase."""
+    listed = []
+    for token in anchor.head.subtree if anchor.dep_ != "ROOT" else anchor.subtree:
+        if token.lower_ in _LISTING or (token.lower_ == "as" and token.nbor(-1).lower_ == "such"):
+            nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+            while nxt is not None and nxt.pos_ in ("PUNCT", "DET"):
+                nxt = nxt.nbor(1) if nxt.i + 1 < len(nxt.doc) else None
+            if nxt is not None:
+                listed.append(nxt)
+                listed += list(nxt.conjuncts)
+    return listed
+
+
+def _place_of(token: Any, places: list[Mention], offset: int) -> Mention | None:
+    at = offset + token.idx
+    return next((m for m in places if m.begin <= at < m.stop), None)
+
+
+def _own_date(
+    token: Any, offset: int, claim: Claim, dates: Sequence[DatedPhrase]
+) -> TimeSpan | None:
+    """A date inside the conjunct's own phrase ("and Ménaka on 9 June"), if any."""
+    nested = [t for t in token.subtree if t.dep_ != "conj" or t is token]
+    begin = offset + min(t.idx for t in nested)
+    stop = offset + max(t.idx + len(t.text) for t in nested)
+    for phrase in dates:
+        if begin <= phrase.begin and phrase.stop <= stop:
+            if isinstance(claim, ControlClaim) and claim.change == "loss":
+                return phrase.end or phrase.start
+            return phrase.start or phrase.end
+    return None
