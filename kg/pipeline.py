@@ -36,6 +36,7 @@ from kg.corpus import CorpusProblem, load_corpus
 from kg.emit import GraphText, publisher_key
 from kg.errors import CorpusError, KgError
 from kg.extract.infobox import infobox_claims
+from kg.extract.names import discover_names
 from kg.extract.implied import implied_claims
 from kg.extract.parsed import coordinated_claims
 from kg.model import Document, Extraction
@@ -68,7 +69,7 @@ class BuildReport:
 
 def extract_document(doc: Document, registry: Registry) -> Extraction:
     """Mentions, dates and claims of one document."""
-    found = mentions_stage.find_mentions(doc, registry)
+    found = with_names(doc, mentions_stage.find_mentions(doc, registry), registry)
     dated = dates_stage.find_dates(doc.text, doc.published)
     local_types = {e.key: e.types for e in found.discovered}
 
@@ -103,6 +104,19 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
     mentions = sorted((*found.mentions, *infobox.mentions), key=lambda m: (m.begin, m.stop))
     return Extraction(doc, tuple(mentions), tuple(entities[k] for k in sorted(entities)),
                       tuple(claims))  # fmt: skip
+
+
+def with_names(
+    doc: Document, found: mentions_stage.MentionResult, registry: Registry
+) -> mentions_stage.MentionResult:
+    """The mentions plus the names the parse found that no mention covers."""
+    names = discover_names(doc, found.mentions, registry)
+    if not names.mentions:
+        return found
+    known = {e.key for e in found.discovered}
+    mentions = sorted((*found.mentions, *names.mentions), key=lambda m: (m.begin, m.stop))
+    entities = (*found.discovered, *(e for e in names.entities if e.key not in known))
+    return mentions_stage.MentionResult(tuple(mentions), tuple(sorted(entities, key=lambda e: e.key)))
 
 
 def town_lookup(registry: Registry) -> Callable[[str], str | None]:

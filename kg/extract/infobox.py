@@ -240,7 +240,8 @@ def _most_specific(page: Page, places: list[Mention]) -> str | None:
 
 
 def _commanders(page: Page, item: Field, sides: dict[int, list[str]], result: InfoboxResult) -> None:
-    within = sides.get(item.side, [None])[0] if item.side is not None else None
+    side = sides.get(item.side, []) if item.side is not None else []
+    within = side[0] if side else None
     for key in _persons(page, item, result):
         result.claims.append(RoleClaim(
             rule=RULE.format("commander"), evidence=make_evidence(page.doc, item.begin, item.stop),

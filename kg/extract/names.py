@@ -1,0 +1,133 @@
+"""Names nobody registered: the parse's named-entity spans, typed and minted as
+discovered entities, where the registry and the mention patterns found nothing.
+
+spaCy's small model finds the spans well and types Sahel names badly (towns as
+persons, a Tuareg general as an organisation), so the spans are taken and the
+types decided here: a span the registry knows is linked to it; a PERSON span
+of two to five capitalised words is a person; an ORG span is typed from its
+head words (:func:`kg.mentions.guess_types`); a GPE or LOC span is a place;
+a FAC span is a site. Only sentences with a capitalised word that no mention
+covers are parsed, in one batch per document.
+
+A name seen twice in a document is one entity (its slug is its key, as for
+every discovered entity); a span that overlaps a mention is left to it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.iris import slugify
+from kg.mentions import guess_types
+from kg.model import Document, Entity, Mention
+from kg.registry import Registry
+from kg.extract.wordlists import words as words_of
+from kg.text import fold, is_furniture, sentences
+
+__all__ = ["NameResult", "discover_names"]
+
+_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
+_CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-Ý][a-zà-ÿ]+")
+_BAD = re.compile(r"\d|[\[\]{}|=@#/\\]|https?:|\.svg|\.jpg")
+_NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|ag|ould|ben|bin|al|el|ibn|de|du|le|la|of|the|and|for|in)$")
+_LOWER_OK = frozenset("ag ould ben bin al el ibn de du le la of the and for in".split())
+_LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+@dataclass(frozen=True)
+class NameResult:
+    """The mentions and entities the parse's names added."""
+
+    mentions: tuple[Mention, ...]
+    entities: tuple[Entity, ...]
+
+
+def discover_names(doc: Document, mentions: Sequence[Mention], registry: Registry) -> NameResult:
+    """Mentions of the named-entity spans no mention covers, linked or minted."""
+    starts = [m.begin for m in mentions]
+    todo = [s for s in sentences(doc.text)
+            if not is_furniture(s.text) and _uncovered_capital(s.begin, s.text, mentions, starts)]  # fmt: skip
+    if not todo:
+        return NameResult((), ())
+    from kg.extract.analysis import parse
+
+    found: dict[str, Entity] = {}
+    added: list[Mention] = []
+    taken = [(m.begin, m.stop) for m in mentions]
+    for sentence, parsed in zip(todo, parse([s.text for s in todo]), strict=True):
+        for ent in parsed.ents:
+            if ent.label_ not in _LABELS:
+                continue
+            span = _clean(sentence.text, ent.start_char, ent.end_char)
+            if span is None:
+                continue
+            begin, stop = sentence.begin + span[0], sentence.begin + span[1]
+            if _overlaps(taken, begin, stop):
+                continue
+            name = doc.text[begin:stop]
+            key = registry.lookup(name) or _mint(name, ent.label_, found, doc.doc_id)
+            if key is None:
+                continue
+            added.append(Mention(begin, stop, name, key, "parse"))
+            taken.append((begin, stop))
+    return NameResult(tuple(added), tuple(found[k] for k in sorted(found)))
+
+
+def _uncovered_capital(offset: int, text: str, mentions: Sequence[Mention], starts: list[int]) -> bool:
+    for match in _CAPITAL.finditer(text):
+        at = offset + match.start()
+        i = bisect_left(starts, at + 1) - 1
+        covered = any(
+            m.begin <= at < m.stop for m in mentions[max(0, i - 3) : i + 1]
+        )
+        if not covered:
+            return True
+    return False
+
+
+def _clean(text: str, begin: int, stop: int) -> tuple[int, int] | None:
+    """The span trimmed of a leading article and possessive; None when it is no name."""
+    value = text[begin:stop]
+    lead = _LEADING.match(value)
+    if lead:
+        begin += lead.end()
+    if text[begin:stop].endswith(("'s", "’s")):
+        stop -= 2
+    value = text[begin:stop]
+    words = value.split()
+    if not words or _BAD.search(value) or len(words) > 8:
+        return None
+    if not all(_NAME_WORD.match(w.strip(",")) for w in words) or not words[0][0].isupper():
+        return None
+    if words[-1].lower() in _LOWER_OK:
+        return None
+    if any(fold(w.strip(",")) in words_of("ethnonyms") for w in words):
+        return None
+    return begin, stop
+
+
+def _overlaps(taken: list[tuple[int, int]], begin: int, stop: int) -> bool:
+    return any(b < stop and begin < e for b, e in taken)
+
+
+def _mint(name: str, label: str, found: dict[str, Entity], doc_id: str) -> str | None:
+    words = name.split()
+    if label == "PERSON":
+        if not 2 <= len(words) <= 5:
+            return None
+        types: tuple[str, ...] = ("Person",)
+    elif label == "ORG":
+        if len(words) == 1 and not (name.isupper() and len(name) >= 3):
+            return None  # a lone capitalised word is too often a mistyped town or person
+        types = guess_types(name)
+    elif label == "FAC":
+        types = ("Site",)
+    else:
+        types = ("Place",)
+    key = slugify(name)
+    if key not in found:
+        found[key] = Entity(key=key, label=name, types=types, discovered=True, first_seen=doc_id)
+    return key
