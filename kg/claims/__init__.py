@@ -70,6 +70,7 @@ def extract_claims(
     paragraph_place: str | None = None
     previous_stop = 0
     country = main_country(mentions, knowledge.is_a)
+    alliance = main_alliance(mentions, knowledge.is_a)
     for sentence in sentences(doc.text):
         if is_furniture(sentence.text):
             continue
@@ -83,6 +84,7 @@ def extract_claims(
             paragraph_place=paragraph_place,
             lookup=knowledge.lookup,
             main_country=country,
+            main_alliance=alliance,
             country_of=knowledge.country_of,
             forces_of=knowledge.forces_of,
             label_of=knowledge.label_of,
@@ -152,6 +154,17 @@ def main_country(mentions: Sequence[Mention], is_a: Callable[[str, str], bool]) 
         if is_a(m.key, "Country")
         and not re.search(r"(?:ian|ese|ish|ench|abe|ien|ine)s?$", m.text.lower())
     )
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+def main_alliance(mentions: Sequence[Mention], is_a: Callable[[str, str], bool]) -> str | None:
+    """The alliance or international organisation a document mentions most: what "the
+    alliance", "the organisation" refer to (ties: the first mentioned)."""
+    counts = Counter(
+        m.key for m in mentions
+        if is_a(m.key, "Organisation") and not is_a(m.key, "State")
+        and (is_a(m.key, "Alliance") or is_a(m.key, "InternationalOrganisation"))
+    )  # fmt: skip
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 

@@ -34,6 +34,7 @@ class SentenceContext:
     paragraph_place: str | None = None  # the last town or site the paragraph named before
     lookup: Callable[[str], str | None] = lambda name: None  # a name -> its registry key
     main_country: str | None = None  # the country the document mentions most
+    main_alliance: str | None = None  # the alliance or organisation it mentions most
     country_of: Callable[[str], str | None] = lambda key: None  # a national body's country
     forces_of: Callable[[str], str | None] = lambda key: None  # a country's armed forces
     label_of: Callable[[str], str | None] = lambda key: None  # an entity's English label

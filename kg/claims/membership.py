@@ -33,6 +33,19 @@ CREATED = re.compile(
 APPOSITION = re.compile(
     r"^\s*(?:\([^)]*\))?\s*,?\s*(?:(?:is|was|are|were|has\s+been|became|remains)\s+)?(?:also\s+)?(?:still\s+)?$"
 )
+INCLUDES = re.compile(
+    r"\b(?:which\s+|that\s+)?(?:includes|included|comprises|comprised|comprising|"
+    r"(?:is|was)\s+made\s+up\s+of|brings\s+together|bringing\s+together|brought\s+together|"
+    r"consists\s+of|(?:is|was)\s+composed\s+of|(?:whose|its)\s+members\s+(?:are|were)|"
+    r"(?:the\s+)?remaining\s+members|member\s+(?:states|countries)\s+(?:are|were))\s*:?\s+"
+)
+WITHDRAWAL_FROM = re.compile(
+    r"\b(?:its|their|his|the)\s+(?:[a-z]+\s+)?withdrawals?\s+from\s+(?:all\s+)?(?:the\s+)?"
+)
+GENERIC_ALLIANCE = re.compile(
+    r"^(?:alliance|organi[sz]ation|bloc|coalition|grouping|regional\s+organi[sz]ation|"
+    r"regional\s+body|body|force)\b"
+)
 COUNT_ANTECEDENT = re.compile(
     r"\b(?:both|the\s+two|the\s+three|all\s+three)\s+(?:countries|states|groups|movements)\b"
 )  # noqa: E501
@@ -47,6 +60,8 @@ def membership_claims(
     found += member_of(ctx, previous)
     found += joined_or_left(ctx)
     found += created_by(ctx, previous)
+    found += includes(ctx)
+    found += withdrawal_from(ctx)
     claims: list[MembershipClaim] = []
     for member, organisation, change, phrase in unique(found):
         if member == organisation:
@@ -213,3 +228,41 @@ def _trailing_list(ctx: SentenceContext, keys: list[str], local_at: int) -> list
         else:
             break
     return list(unique(m.key for m in group))
+
+
+def includes(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """ "This regional organisation, which includes A, B and C", "the remaining members A
+    and B": the organisation named before (or the document's alliance) has them as members."""
+    found = []
+    for match in INCLUDES.finditer(ctx.folded):
+        before = _alliances(ctx, ctx.between(ctx.sentence.begin, ctx.absolute(match.start())))
+        organisation = before[-1].key if before else ctx.main_alliance
+        if organisation is None:
+            continue
+        members = [m for m in _list_after(ctx, match.end(), window=160) if m != organisation]
+        if len(members) < 2 and not before:
+            continue
+        found += [(m, organisation, "state", None) for m in members]
+    return found
+
+
+def withdrawal_from(
+    ctx: SentenceContext,
+) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """ "Mali announced its withdrawal from the G5 Sahel (the alliance)": a leave, dated."""
+    found = []
+    for match in WITHDRAWAL_FROM.finditer(ctx.folded):
+        rest = ctx.folded[match.end() :]
+        after = _alliances(ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 40)))
+        if after and ctx.local(after[0].begin) - match.end() <= 12:
+            organisation: str | None = after[0].key
+        elif GENERIC_ALLIANCE.match(rest):
+            organisation = ctx.main_alliance
+        else:
+            organisation = None
+        if organisation is None:
+            continue
+        members = subject_agents(ctx, match.start())
+        phrase = frame_date(ctx, match.start())
+        found += [(m, organisation, "leave", phrase) for m in members if m != organisation]
+    return found

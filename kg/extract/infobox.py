@@ -30,7 +30,7 @@ from kg.claims.context import make_evidence
 from kg.extract.structured import Field, fields
 from kg.extract.wordlists import rows, table
 from kg.iris import slugify
-from kg.mentions import guess_types
+from kg.mentions import TITLE_WORDS, guess_types
 from kg.model import (
     Claim,
     DatedPhrase,
@@ -47,7 +47,11 @@ __all__ = ["InfoboxResult", "infobox_claims"]
 
 RULE = "infobox.{}.v1"
 _NAME_WORD = re.compile(r"[A-ZÀ-Ý][\w'’.-]*|(?:ag|ould|ben|bin|al|el|ibn|de|du|le)\b")
-_RESIDUE = re.compile(r"\[\d+\]|†|\bKIA\b|\bPOW\b|\(POW\)|\(WIA\)|\bWIA\b|[*•]")
+_RESIDUE = re.compile(
+    r"\[\d+\]|†|\bKIA\b|\bPOW\b|\(POW\)|\(WIA\)|\bWIA\b|[*•]|" + r"(?:Flag of |Drapeau |Bandiera )?[\w'() -]{0,40}?\.(?:svg|jpe?g|png|gif)\b",
+    re.I,
+)
+_FLAG = re.compile(r"(?:Flag of |Drapeau |Bandiera )?([\w'() -]{1,40}?)(?:[ _]flag)?\.(?:svg|jpe?g|png|gif)\b", re.I)
 _UNTIL = re.compile(r"\(\s*(?:until|till|to|left(?:\s+in)?)\s+([^)]+)\)", re.I)
 _SINCE = re.compile(r"\(\s*(?:since|from|joined(?:\s+in)?)\s+([^)]+)\)", re.I)
 
@@ -241,29 +245,41 @@ def _most_specific(page: Page, places: list[Mention]) -> str | None:
 
 def _commanders(page: Page, item: Field, sides: dict[int, list[str]], result: InfoboxResult) -> None:
     side = sides.get(item.side, []) if item.side is not None else []
-    within = side[0] if side else None
-    for key in _persons(page, item, result):
+    for key, at in _persons(page, item, result, with_offsets=True):
+        within = side[0] if side else _flag_before(page, item.begin, at)
         result.claims.append(RoleClaim(
             rule=RULE.format("commander"), evidence=make_evidence(page.doc, item.begin, item.stop),
             claimant=page.publisher, holder=key, role="Commander", within=within,
         ))  # fmt: skip
 
 
-def _persons(page: Page, item: Field, result: InfoboxResult) -> list[str]:
-    """The persons a field names: known ones by their mentions, others discovered."""
-    keys: list[str] = []
+def _flag_before(page: Page, begin: int, at: int) -> str | None:
+    """The side a flag image before a name stands for ("Flag of Mali.svg Cpt. X": Mali)."""
+    flags = list(_FLAG.finditer(page.doc.text, begin, at))
+    if not flags:
+        return None
+    name = flags[-1].group(1).replace("_", " ").strip()
+    key = page.lookup(name)
+    return key if key and page.is_a(key, "Agent") else None
+
+
+def _persons(page: Page, item: Field, result: InfoboxResult, with_offsets: bool = False) -> list:  # type: ignore[type-arg]
+    """The persons a field names: known ones by their mentions, others discovered
+    (with their offsets when asked)."""
+    keys: list[tuple[str, int]] = []
     covered: list[tuple[int, int]] = []
     for mention in _inside(page.mentions, item.begin, item.stop):
         covered.append((mention.begin, mention.stop))
-        if page.is_a(mention.key, "Person") and mention.key not in keys:
-            keys.append(mention.key)
+        if page.is_a(mention.key, "Person") and mention.key not in {k for k, _ in keys}:
+            keys.append((mention.key, mention.begin))
     for begin, stop in _name_spans(page.doc.text, item.begin, item.stop):
         if any(b < stop and begin < e for b, e in covered):
             continue
         key = _discover_person(page, begin, stop, result)
-        if key and key not in keys:
-            keys.append(key)
-    return keys
+        if key and key not in {k for k, _ in keys}:
+            keys.append((key, begin))
+    keys.sort(key=lambda pair: pair[1])
+    return keys if with_offsets else [k for k, _ in keys]
 
 
 def _name_spans(text: str, begin: int, stop: int) -> list[tuple[int, int]]:
@@ -279,6 +295,10 @@ def _name_spans(text: str, begin: int, stop: int) -> list[tuple[int, int]]:
         if len(words) != len(chunk.group().split()) or not 2 <= len(run) <= 5:
             if len(run) > 5:
                 spans += _split_by_parse(text, begin + chunk.start(), begin + chunk.end())
+            continue
+        while words and fold(words[0].group().rstrip(".")) in TITLE_WORDS:
+            words.pop(0)
+        if len(words) < 2:
             continue
         first, last = words[0], words[-1]
         spans.append((begin + chunk.start() + first.start(), begin + chunk.start() + last.end()))

@@ -79,6 +79,14 @@ def fields(text: str) -> list[Field]:
             found.append(_span(text, name, side, begin + glued.start(3), stop))  # type: ignore[arg-type]
             i += 1
             continue
+        bare = _BARE.match(line) or (keyed if keyed and not keyed.group(3).strip(" |") else None)
+        name = _field_name(bare.group(1)) if bare else None
+        if bare and name:
+            side = int(bare.group(2)) if bare.group(2) else None
+            j, block = _value_lines(text, lines, i + 1)
+            found += _block_fields(text, name, side, block)
+            i = j
+            continue
         spaced = _SPACED.match(line)
         if (
             spaced
@@ -91,14 +99,6 @@ def fields(text: str) -> list[Field]:
             side = int(spaced.group(2)) if spaced.group(2) else None
             found.append(_span(text, name, side, begin + spaced.start(3), stop))  # type: ignore[arg-type]
             i += 1
-            continue
-        bare = _BARE.match(line) or (keyed if keyed and not keyed.group(3).strip(" |") else None)
-        name = _field_name(bare.group(1)) if bare else None
-        if bare and name:
-            side = int(bare.group(2)) if bare.group(2) else None
-            j, block = _value_lines(text, lines, i + 1)
-            found += _block_fields(text, name, side, block)
-            i = j
             continue
         i += 1
     return found
