@@ -85,6 +85,7 @@ def role_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[R
                 continue
             taken.append((match.start(), match.end()))
             places = within_of(ctx, match, holder)
+            role, places = led_by(ctx, match, role, places)
             if role in STATE_ROLES:
                 places = state_of(ctx, match, places)
             for within in places or [None]:
@@ -99,6 +100,28 @@ def role_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[R
                         start=start, end=end,
                     ))  # fmt: skip
     return claims
+
+
+LED_COUP = re.compile(r"\b(?:coup|putsch|mutiny|junta|takeover)\b[^,.;]{0,25}$")
+LED_FIGHT = re.compile(
+    r"\b(?:attacks?|assaults?|offensive|raids?|operations?|ambush|battle|column|convoy|forces|"
+    r"troops|fighters|soldiers|elements|units?|mission|campaign)\b[^,.;]{0,25}$"
+)
+
+
+def led_by(
+    ctx: SentenceContext, match: re.Match[str], role: str, places: list[str]
+) -> tuple[str, list[str]]:
+    """ "A coup led by X": X is the junta leader of the country; "the attack led by X",
+    "forces led by X": X is their commander."""
+    if match.group(0) != "led by":
+        return role, places
+    before = ctx.folded[max(0, match.start() - 60) : match.start()]
+    if LED_COUP.search(before):
+        return "JuntaLeader", [ctx.main_country] if ctx.main_country else []
+    if LED_FIGHT.search(before):
+        return "Commander", places
+    return role, places
 
 
 BEGINS = re.compile(
