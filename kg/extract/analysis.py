@@ -39,6 +39,9 @@ def pipeline() -> Any:
     return nlp
 
 
+_NOT_FOR_NAMES = ["tagger", "parser", "attribute_ruler"]  # the NER reads tok2vec only
+
+
 def parse(texts: Sequence[str]) -> list[Doc]:
     """Parse each text (a sentence or a short field value) in one batch."""
     if not texts:
@@ -46,7 +49,14 @@ def parse(texts: Sequence[str]) -> list[Doc]:
     return list(pipeline().pipe(texts, batch_size=_BATCH))
 
 
+def names(texts: Sequence[str]) -> list[Doc]:
+    """Only the named-entity spans of each text (no tags, no parse: about half the cost)."""
+    if not texts:
+        return []
+    return list(pipeline().pipe(texts, batch_size=_BATCH, disable=_NOT_FOR_NAMES))
+
+
 def entity_spans(text: str, labels: frozenset[str]) -> list[tuple[int, int, str]]:
     """The named-entity spans of text with one of ``labels``: (begin, stop, label)."""
-    (doc,) = parse([text])
+    (doc,) = names([text])
     return [(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in labels]

@@ -52,12 +52,12 @@ def discover_names(doc: Document, mentions: Sequence[Mention], registry: Registr
             if not is_furniture(s.text) and _uncovered_capital(s.begin, s.text, mentions, starts)]  # fmt: skip
     if not todo:
         return NameResult((), ())
-    from kg.extract.analysis import parse
+    from kg.extract.analysis import names
 
     found: dict[str, Entity] = {}
     added: list[Mention] = []
     taken = [(m.begin, m.stop) for m in mentions]
-    for sentence, parsed in zip(todo, parse([s.text for s in todo]), strict=True):
+    for sentence, parsed in zip(todo, names([s.text for s in todo]), strict=True):
         for ent in parsed.ents:
             if ent.label_ not in _LABELS:
                 continue
