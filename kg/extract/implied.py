@@ -1,8 +1,14 @@
-"""Claims that follow from a claim and the ontology, quoted from the same evidence.
+"""Claims that follow from a claim and the ontology, quoted from the same evidence,
+and repeats that a finer claim makes redundant.
 
 - The leader of a junta is its country's junta leader: "Assimi Goïta, leader of
   the CNSP" is also JuntaLeader within Mali (the junta's ``dcterms:spatial``,
   else the document's main country).
+- Leaving an organisation is a LeavingGroup event: "Mali announced its
+  withdrawal from the alliance" is no withdrawal from a place, so a placeless
+  Withdrawal event of that sentence gives way to it.
+- A fact told twice in a document, once at a coarser date ("September 2022"
+  in a heading, "30 September 2022" in the text), is kept at its finer date.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from kg.model import Claim, RoleClaim
+from kg.model import Claim, ControlClaim, EventClaim, MembershipClaim, RoleClaim, TimeSpan
 
 __all__ = ["implied_claims"]
 
@@ -37,3 +43,76 @@ def implied_claims(
         added.append(replace(claim, role="JuntaLeader", within=country,
                              rule=claim.rule.replace(".v1", ".junta.v1")))  # fmt: skip
     return added
+
+
+def leaving_events(claims: Sequence[Claim]) -> list[Claim]:
+    """LeavingGroup events for the leaves of the claims, replacing placeless Withdrawal
+    events quoted from the same sentence."""
+    leaves = [c for c in claims if isinstance(c, MembershipClaim) and c.change == "leave"]
+    if not leaves:
+        return list(claims)
+    spans = {(c.evidence.begin, c.evidence.stop) for c in leaves}
+    kept = [
+        c for c in claims
+        if not (isinstance(c, EventClaim) and c.event_type == "Withdrawal" and c.place is None
+                and (c.evidence.begin, c.evidence.stop) in spans)
+    ]  # fmt: skip
+    have = {(c.evidence.begin, c.event_type) for c in kept if isinstance(c, EventClaim)}
+    for leave in leaves:
+        if (leave.evidence.begin, "LeavingGroup") in have:
+            continue
+        have.add((leave.evidence.begin, "LeavingGroup"))
+        kept.append(EventClaim(
+            rule=leave.rule.replace("membership.", "event.leaving."), evidence=leave.evidence,
+            claimant=leave.claimant, polarity=leave.polarity, event_type="LeavingGroup",
+            side_a=(leave.member,), side_b=(leave.organisation,), start=leave.end,
+        ))  # fmt: skip
+    return kept
+
+
+def _date_of(claim: Claim) -> TimeSpan | None:
+    if isinstance(claim, ControlClaim):
+        return claim.end if claim.change == "loss" and claim.end else claim.start
+    if isinstance(claim, EventClaim):
+        return claim.start
+    return None
+
+
+def _content(claim: Claim) -> tuple[object, ...] | None:
+    if isinstance(claim, EventClaim):
+        return ("event", claim.event_type, claim.place, claim.polarity == "denied")
+    if isinstance(claim, ControlClaim):
+        return ("control", claim.controller, claim.territory, claim.change,
+                claim.polarity == "denied")  # fmt: skip
+    return None
+
+
+def finest_dates(claims: Sequence[Claim]) -> list[Claim]:
+    """Drop a claim whose date is a coarser reading of another's date of the same fact."""
+    dated: dict[tuple[object, ...], list[TimeSpan]] = {}
+    for claim in claims:
+        content, when = _content(claim), _date_of(claim)
+        if content is not None and when is not None:
+            dated.setdefault(content, []).append(when)
+
+    def coarser(claim: Claim) -> bool:
+        content, when = _content(claim), _date_of(claim)
+        if content is None or when is None:
+            return False
+        return any(
+            _finer(other, when) for other in dated.get(content, ()) if other != when
+        )
+
+    return [c for c in claims if not coarser(c)]
+
+
+_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+def _finer(other: TimeSpan, when: TimeSpan) -> bool:
+    """Is ``other`` a finer date inside ``when`` (a day of that month, a month of that year)?"""
+    return (
+        _RANK[other.precision] < _RANK[when.precision]
+        and when.earliest <= other.earliest
+        and other.latest <= when.latest
+    )

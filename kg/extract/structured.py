@@ -37,7 +37,7 @@ _LINE = re.compile(r"[^\n]*")
 _BULLET = r"^[ \t]*(?:[-*•][ \t]+)?"
 _KEYED = re.compile(_BULLET + r"([A-Za-z][A-Za-z ()'-]{1,30}?)[ \t]*(\d)?[ \t]*[:|][ \t]*(.*)$")
 _BARE = re.compile(_BULLET + r"([A-Za-z][A-Za-z ()'-]{1,30}?)[ \t]*(\d)?[ \t|]*$")
-_GLUED = re.compile(r"^[ \t]*([A-Z][a-z]+(?: [a-z]+)*)(\d)?(?=[A-Z0-9])(.+)$")
+_GLUED = re.compile(r"^[ \t]*([A-Z][a-z]+(?: [a-z]+)*)()(?=[A-Z0-9])(.+)$")  # "Date17 May": no side
 _SPACED = re.compile(r"^[ \t]*([A-Z][a-z]+(?: [a-z]+)*?)(\d)?[ \t]+(\S.*)$")
 _SPACED_NEAR = 3  # "Result Malian victory" is a field only this close to another field
 
