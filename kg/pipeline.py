@@ -37,7 +37,12 @@ from kg.emit import GraphText, publisher_key
 from kg.errors import CorpusError, KgError
 from kg.extract.infobox import infobox_claims
 from kg.extract.names import discover_names
-from kg.extract.implied import finest_dates, implied_claims, leaving_events
+from kg.extract.implied import (
+    coups_in_countries,
+    finest_dates,
+    implied_claims,
+    leaving_events,
+)
 from kg.extract.parsed import coordinated_claims
 from kg.model import Document, Extraction
 from kg.registry import Registry, load_registry
@@ -98,7 +103,8 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
     claims += infobox.claims
     country = claims_stage.main_country(found.mentions, is_a)
     claims += implied_claims(claims, is_a, registry.jurisdiction.get, country)
-    claims = finest_dates(leaving_events(claims))
+    claims = coups_in_countries(leaving_events(claims), is_a, registry.located_in)
+    claims = finest_dates(claims)
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
     for entity in infobox.entities:
         entities.setdefault(entity.key, entity)

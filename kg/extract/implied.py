@@ -7,6 +7,8 @@ and repeats that a finer claim makes redundant.
 - Leaving an organisation is a LeavingGroup event: "Mali announced its
   withdrawal from the alliance" is no withdrawal from a place, so a placeless
   Withdrawal event of that sentence gives way to it.
+- A coup is an event of a country: "seized power in Bamako" is a coup in Mali
+  (the country the registry places the town in).
 - A fact told twice in a document, once at a coarser date ("September 2022"
   in a heading, "30 September 2022" in the text), is kept at its finer date.
 """
@@ -116,3 +118,20 @@ def _finer(other: TimeSpan, when: TimeSpan) -> bool:
         and when.earliest <= other.earliest
         and other.latest <= when.latest
     )
+
+
+def coups_in_countries(
+    claims: Sequence[Claim],
+    is_a: Callable[[str, str], bool],
+    located_in: Callable[[str], Sequence[str]],
+) -> list[Claim]:
+    """Coups placed in a town or region are placed in the town's country."""
+    result: list[Claim] = []
+    for claim in claims:
+        if isinstance(claim, EventClaim) and claim.event_type == "Coup" and claim.place:
+            if not is_a(claim.place, "Country"):
+                country = next((p for p in located_in(claim.place) if is_a(p, "Country")), None)
+                if country:
+                    claim = replace(claim, place=country)
+        result.append(claim)
+    return result
