@@ -26,28 +26,17 @@ from kg.claims.frames import (
     point,
     subject_agents,
 )
+from kg.extract.wordlists import grouped
 from kg.model import ControlChange, ControlClaim, DatedPhrase, Mention, TimeSpan
 
 RULE = "control.{}.v1"
+# The control verbs by frame, as data (kg/extract/wordlists/control_verbs.tsv).
+_VERBS = dict(grouped("control_verbs"))
 
-GAIN_ACTIVE = words(
-    "captured", "captures", "capture", "seized", "seizes", "took", "taken", "take", "takes",
-    "retook", "retaken", "retakes", "recaptured", "occupied", "occupies", "entered", "enters",
-    "took up positions in", "took up position in", "taken up positions in", "took over",
-    "taken over", "seized control of", "took control of", "taken control of", "gained control of",
-    "regained control of", "wrested control of", "overran", "overrun", "conquered", "reconquered",
-    "penetrated", "stormed",
-)  # fmt: skip
-LOSS_ACTIVE = words(
-    "withdrew from", "withdrawn from", "withdrawing from", "withdraws from", "pulled out of",
-    "pulled out from", "retreated from", "abandoned", "abandons", "left", "fled", "evacuated",
-    "lost control of", "lost", "ceded",
-)  # fmt: skip
-LOSS_PASSIVE = words(
-    "driven out of", "driven out", "chased out of", "chased out", "expelled from", "pushed out of",
-    "ousted from", "forced out of", "forced out", "repelled from",
-)  # fmt: skip
-STATE_ACTIVE = words("held", "holds", "controlled", "controls", "ruled")
+GAIN_ACTIVE = words(*_VERBS["gain_active"])
+LOSS_ACTIVE = words(*_VERBS["loss_active"])
+LOSS_PASSIVE = words(*_VERBS["loss_passive"])
+STATE_ACTIVE = words(*_VERBS["state_active"])
 ALLOWED_TO = re.compile(
     r"\b(?:allowing|allowed|letting|let|enabling)\s+(?:the\s+)?(?:[\w-]+\s+){1,6}to\s+(?:control|hold|run)\b"
 )

@@ -29,54 +29,15 @@ from kg.claims.frames import (
     is_factual,
     subject_agents,
 )
+from kg.extract.wordlists import grouped
 from kg.model import DatedPhrase, EventClaim, Mention
 
 RULE = "event.{}.v1"
 
-TRIGGERS: tuple[tuple[str, str], ...] = (
-    ("Coup", words("coup", "coups", "coup d'etat", "putsch", "seized power", "took power", "came to power",
-                   "seized the leadership", "forcibly seized")),
-    ("DroneStrike", words("drone strike", "drone strikes", "drone attack", "drone attacks",
-                          "targeted by drones", "drones targeted", "tb2 drones", "by drones")),
-    ("Airstrike", words("airstrike", "airstrikes", "air strike", "air strikes", "air raid",
-                        "air raids", "bombing", "bombed", "planes")),
-    ("Clash", words("clashes broke out", "clashes resumed", "fighting broke out", "clashed",
-                    "clashes", "fighting resumed", "skirmishes", "exchanged fire", "attacked",
-                    "resumed hostilities", "attack on", "attacks on", "repelled", "repulsed",
-                    "fighting began", "fighting erupted", "fighting raged", "battles raged")),
-    ("Battle", words("battle of", "battle for")),
-    ("Offensive", words("launched an offensive", "offensive launched", "an offensive",
-                        "offensive towards", "offensive against", "launched a ground and air offensive")),
-    ("Ambush", words("ambushed", "ambush", "ambushes")),
-    ("Capture", words("captured", "seized control of", "seized", "took control of",
-                      "taken control of", "took up positions in", "took up position in",
-                      "taken over", "took over", "retook", "retaken", "recaptured",
-                      "capture of", "recapture of", "seizure of", "occupied", "overran",
-                      "had fallen", "fell to", "fell into the hands of", "penetrated", "stormed",
-                      "entered")),
-    ("Withdrawal", words("abandoned", "withdrew from", "withdrawn from", "withdrawing from", "withdrawal from",
-                         "pulled out of", "pullout", "retreated from", "departure from",
-                         "withdrawal of", "withdrew", "fled")),
-    ("Evacuation", words("evacuated", "evacuation of")),
-    ("Deployment", words("were deployed", "was deployed", "deployed to", "were flown into",
-                         "were dropped", "were airlifted", "were parachuted",
-                         "were sent to", "dispatched to")),
-    ("Expulsion", words("expelled", "chased out", "driven out", "pushed out by", "ordered the un peacekeepers to depart")),
-    ("AgreementSigning", words("was signed", "were signed", "signed in", "signed on",
-                               "agreement was signed", "accords were signed", "signed a peace",
-                               "signed an agreement")),
-    ("Ceasefire", words("agreed to a ceasefire", "ceasefire was agreed", "enacted a ceasefire",
-                        "established a ceasefire", "declared a ceasefire")),
-    ("Founding", words("was formed", "were formed", "formed on", "formed during", "was founded",
-                       "founded in", "was created", "who created", "which they created",
-                       "was established")),
-    ("LeavingGroup", words("left the", "quit the", "exits", "exited", "split from", "broke away from")),
-    ("Appointment", words("was installed as", "installed as", "was appointed", "appointed",
-                          "was named", "sworn in as")),
-    ("Statement", words("in a statement", "press release", "declared war", "in a message",
-                        "announced", "announces", "announcement", "communique", "said in a statement")),
-    ("AircraftCrash", words("crashed", "plane crash", "shot down")),
-)  # fmt: skip
+# The trigger words by event type, as data (kg/extract/wordlists/event_triggers.tsv).
+TRIGGERS: tuple[tuple[str, str], ...] = tuple(
+    (kind, words(*phrases)) for kind, phrases in grouped("event_triggers")
+)
 COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in TRIGGERS)
 ANY_TRIGGER = re.compile("|".join(pattern for _, pattern in TRIGGERS))  # one pass rules a sentence out
 LOCATIVE = re.compile(

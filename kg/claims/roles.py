@@ -13,28 +13,15 @@ import re
 from kg.claims.attribution import Attribution, applicable
 from kg.claims.context import SentenceContext, words
 from kg.claims.frames import frame_date
+from kg.extract.wordlists import grouped
 from kg.model import DatedPhrase, Mention, RoleClaim, TimeSpan
 
 RULE = "role.{}.v1"
 
-ROLE_WORDS: tuple[tuple[str, str], ...] = (
-    ("InterimPresident", words("interim president", "transitional president", "president of the transition")),
-    ("JuntaLeader", words("junta leader", "leader of the junta", "head of the junta", "junta chief",
-                          "leader of the military junta")),
-    ("HeadOfState", words("head of state")),
-    ("PrimeMinister", words("prime minister", "premier")),
-    ("ForeignMinister", words("foreign minister", "foreign affairs minister", "minister of foreign affairs")),
-    ("DefenceMinister", words("defence minister", "defense minister", "minister of defence",
-                              "minister of defense")),
-    ("ChiefOfStaff", words("chief of staff", "chief of the general staff", "army chief")),
-    ("Governor", words("governor")),
-    ("Founder", words("founder", "co-founder")),
-    ("Commander", words("commander", "commanding")),
-    ("Spokesperson", words("spokesman", "spokeswoman", "spokesperson")),
-    ("President", words("president")),
-    ("Minister", words("minister")),
-    ("Leader", words("leader", "head", "chief", "amenukal", "amenokal", "emir", "led by")),
-)  # fmt: skip
+# The role words by role, as data (kg/extract/wordlists/role_words.tsv).
+ROLE_WORDS: tuple[tuple[str, str], ...] = tuple(
+    (role, words(*phrases)) for role, phrases in grouped("role_words")
+)
 COMPILED = tuple((role, re.compile(pattern)) for role, pattern in ROLE_WORDS)
 # Person before role: "X, the leader of", "X is currently the governor of", "X was installed as governor".
 PERSON_THEN_ROLE = re.compile(

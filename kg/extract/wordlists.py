@@ -33,6 +33,16 @@ def table(name: str) -> dict[str, str]:
 
 
 @cache
+def grouped(name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A two-column list grouped by its first column, groups in order of first appearance:
+    ``(("Coup", ("coup", "putsch", ...)), ("DroneStrike", (...)), ...)``."""
+    groups: dict[str, list[str]] = {}
+    for row in rows(name):
+        groups.setdefault(row[0], []).append(row[1])
+    return tuple((key, tuple(values)) for key, values in groups.items())
+
+
+@cache
 def words(name: str) -> frozenset[str]:
     """A one-column list as a set."""
     return frozenset(row[0] for row in rows(name))
