@@ -42,6 +42,7 @@ from kg.extract.implied import (
     finest_dates,
     implied_claims,
     leaving_events,
+    placed,
 )
 from kg.extract.parsed import coordinated_claims
 from kg.model import Document, Extraction
@@ -104,7 +105,7 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
     country = claims_stage.main_country(found.mentions, is_a)
     claims += implied_claims(claims, is_a, registry.jurisdiction.get, country)
     claims = coups_in_countries(leaving_events(claims), is_a, registry.located_in)
-    claims = finest_dates(claims)
+    claims = finest_dates(placed(claims))
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
     for entity in infobox.entities:
         entities.setdefault(entity.key, entity)

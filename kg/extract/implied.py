@@ -7,6 +7,8 @@ and repeats that a finer claim makes redundant.
 - Leaving an organisation is a LeavingGroup event: "Mali announced its
   withdrawal from the alliance" is no withdrawal from a place, so a placeless
   Withdrawal event of that sentence gives way to it.
+- A capture or withdrawal names the place taken or left: without one ("took over
+  as interim leader", "seized power") it is no capture.
 - A coup is an event of a country: "seized power in Bamako" is a coup in Mali
   (the country the registry places the town in).
 - A fact told twice in a document, once at a coarser date ("September 2022"
@@ -135,3 +137,14 @@ def coups_in_countries(
                     claim = replace(claim, place=country)
         result.append(claim)
     return result
+
+
+PLACED_EVENTS = ("Capture", "Withdrawal")
+
+
+def placed(claims: Sequence[Claim]) -> list[Claim]:
+    """Drop captures and withdrawals that name no place."""
+    return [
+        c for c in claims
+        if not (isinstance(c, EventClaim) and c.event_type in PLACED_EVENTS and c.place is None)
+    ]  # fmt: skip
