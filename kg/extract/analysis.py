@@ -43,10 +43,10 @@ _NOT_FOR_NAMES = ["tagger", "parser", "attribute_ruler"]  # the NER reads tok2ve
 
 
 def parse(texts: Sequence[str]) -> list[Doc]:
-    """Parse each text (a sentence or a short field value) in one batch."""
+    """Tags and dependency parse of each text, in one batch (no entity spans)."""
     if not texts:
         return []
-    return list(pipeline().pipe(texts, batch_size=_BATCH))
+    return list(pipeline().pipe(texts, batch_size=_BATCH, disable=["ner"]))
 
 
 def names(texts: Sequence[str]) -> list[Doc]:

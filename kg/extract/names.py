@@ -76,8 +76,16 @@ def discover_names(doc: Document, mentions: Sequence[Mention], registry: Registr
     return NameResult(tuple(added), tuple(found[k] for k in sorted(found)))
 
 
+_CALENDAR = frozenset(
+    """January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split()
+)
+
+
 def _uncovered_capital(offset: int, text: str, mentions: Sequence[Mention], starts: list[int]) -> bool:
     for match in _CAPITAL.finditer(text):
+        if match.group() in _CALENDAR:
+            continue
         at = offset + match.start()
         i = bisect_left(starts, at + 1) - 1
         covered = any(

@@ -56,7 +56,9 @@ def coordinated_claims(
         return []
     from kg.extract.analysis import parse
 
-    spans = sorted(by_sentence)
+    spans = [s for s in sorted(by_sentence) if _may_coordinate(s, by_sentence[s], mentions, is_a)]
+    if not spans:
+        return []
     parsed = parse([text[b:e] for b, e in spans])
     starts = [m.begin for m in mentions]
     added: list[Claim] = []
@@ -72,6 +74,21 @@ def coordinated_claims(
                 seen.add(content)
                 added.append(_moved(claim, key, date))
     return added
+
+
+def _may_coordinate(
+    span: tuple[int, int], claims: list[Claim], mentions: Sequence[Mention],
+    is_a: Callable[[str, str], bool],
+) -> bool:
+    """Only a sentence naming another place after a claim's place can coordinate it."""
+    begin, stop = span
+    places = [m for m in mentions if begin <= m.begin and m.stop <= stop
+              and any(is_a(m.key, c) for c in _PLACE_CLASSES)]  # fmt: skip
+    for claim in claims:
+        at = next((m.begin for m in places if m.key == _territory(claim)), None)
+        if at is not None and any(m.begin > at and m.key != _territory(claim) for m in places):
+            return True
+    return False
 
 
 def _moved(claim: Claim, key: str, date: TimeSpan | None) -> Claim:
