@@ -11,7 +11,7 @@ import re
 
 from kg.claims.attribution import Attribution
 from kg.claims.context import SentenceContext, unique, words
-from kg.claims.frames import frame_date, heads_in, is_factual, subject_agents
+from kg.claims.frames import as_actors, frame_date, heads_in, is_factual, subject_agents
 from kg.model import DatedPhrase, MembershipChange, MembershipClaim, Mention, TimeSpan
 
 RULE = "membership.{}.v1"
@@ -239,7 +239,7 @@ def includes(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, Dat
         organisation = before[-1].key if before else ctx.main_alliance
         if organisation is None:
             continue
-        members = [m for m in _list_after(ctx, match.end(), window=160) if m != organisation]
+        members = [m for m in _run_after(ctx, match.end()) if m != organisation]
         if len(members) < 2 and not before:
             continue
         found += [(m, organisation, "state", None) for m in members]
@@ -266,3 +266,18 @@ def withdrawal_from(
         phrase = frame_date(ctx, match.start())
         found += [(m, organisation, "leave", phrase) for m in members if m != organisation]
     return found
+
+
+def _run_after(ctx: SentenceContext, local_at: int) -> list[str]:
+    """The agents listed right after local offset, joined by commas and "and": "A, B, C and D"."""
+    begin = ctx.absolute(local_at)
+    agents = heads_in(ctx, ctx.agents(begin, ctx.sentence.stop), ctx.doc.text)
+    if not agents or agents[0].begin - begin > 6:
+        return []
+    run = [agents[0]]
+    for mention in agents[1:]:
+        gap = ctx.folded[ctx.local(run[-1].stop) : ctx.local(mention.begin)]
+        if not re.fullmatch(r"\s*(?:,|and|,\s*and|&|as\s+well\s+as)\s*(?:the\s+)?", gap):
+            break
+        run.append(mention)
+    return list(unique(as_actors(ctx, run)))
