@@ -245,8 +245,9 @@ def _most_specific(page: Page, places: list[Mention]) -> str | None:
 
 def _commanders(page: Page, item: Field, sides: dict[int, list[str]], result: InfoboxResult) -> None:
     side = sides.get(item.side, []) if item.side is not None else []
+    own = None if sides or subject_type(page.doc.title or "") else _subject_organisation(page)
     for key, at in _persons(page, item, result, with_offsets=True):
-        within = side[0] if side else _flag_before(page, item.begin, at)
+        within = side[0] if side else (_flag_before(page, item.begin, at) or own)
         result.claims.append(RoleClaim(
             rule=RULE.format("commander"), evidence=make_evidence(page.doc, item.begin, item.stop),
             claimant=page.publisher, holder=key, role="Commander", within=within,
@@ -333,11 +334,19 @@ def _discover_person(page: Page, begin: int, stop: int, result: InfoboxResult) -
 
 
 def _subject_organisation(page: Page) -> str | None:
+    """The organisation the page is about: named by its title line, or by its title."""
     title_span = _title_line(page.doc)
-    if not title_span:
-        return None
-    agents = _agents(page, *title_span)
-    return agents[0] if agents else None
+    agents = _agents(page, *title_span) if title_span else []
+    if agents:
+        return agents[0]
+    key = page.lookup(page.doc.title.strip()) if page.doc.title else None
+    if key and page.is_a(key, "Agent") and not page.is_a(key, "Person"):
+        return key
+    wanted = fold(page.doc.title.strip()) if page.doc.title else None
+    for mention in page.mentions:
+        if wanted and fold(mention.text) == wanted and page.is_a(mention.key, "Agent"):
+            return mention.key
+    return None
 
 
 def _leaders(page: Page, item: Field, result: InfoboxResult) -> None:
