@@ -157,7 +157,7 @@ REFERENCES = [  # (text, [(surface, key)] of how="coref" mentions)
      [("Authorities", "malian-government"), ("the government", "malian-government")]),
     ("France sent troops. France said the army would stay in France.", [("the army", "french-armed-forces")]),  # noqa: E501
     ("Kidal and Gao were attacked in Mali. The city was calm.", []),  # no dominant city
-    ("Niger's junta met in Niger. The junta said so.", []),  # no Nigerien junta in the registry
+    ("Niger's junta met in Niger. The junta said so.", [("The junta", "cnsp-niger")]),
     ("Mali, Mali, Mali. The junta leader spoke; the military camp of Kati fell; the other town burned.", []),  # noqa: E501
     ("Mali and Kidal. The UN was obliged to destroy much of its military equipment.", []),
 ]
@@ -170,8 +170,24 @@ def test_references(registry: Registry, text: str, expected: list[tuple[str, str
     assert [(m.text, m.key) for m in mentions if m.how == "coref"] == expected
 
 
+# The names of UNSEEN that the registry knows today, taken out again: these tests are about
+# how names nobody registered are found.
+UNREGISTERED = ("isgs", "inekar", "anderamboukane", "menaka-region", "menaka", "iyad-ag-ghaly", "msa",
+                "moussa-ag-acharatoumane")  # fmt: skip
+
+
+def registry_without(registry: Registry, keys: tuple[str, ...]) -> Registry:
+    from dataclasses import replace
+
+    from kg.registry import _name_index
+
+    entities = {k: e for k, e in registry.entities.items() if k not in keys}
+    return replace(registry, entities=entities, names=_name_index(entities))
+
+
 def test_how_the_mentions_were_found(registry: Registry) -> None:
     text = "Col. Goita said the Islamic State in the Greater Sahara (ISGS) hit the town of Inekar. The city fell."  # noqa: E501
+    registry = registry_without(registry, UNREGISTERED)
     hows = {m.text: m.how for m in find_mentions(doc_of(text), registry).mentions}
     assert hows == {"Goita": "title", "Islamic State in the Greater Sahara": "acronym", "ISGS": "acronym",  # noqa: E501
                     "Inekar": "pattern", "The city": "coref"}  # fmt: skip
@@ -190,7 +206,7 @@ to RFI.
 
 
 def test_unseen_names_are_discovered(registry: Registry) -> None:
-    result = find_mentions(doc_of(UNSEEN, "unseen"), registry)
+    result = find_mentions(doc_of(UNSEEN, "unseen"), registry_without(registry, UNREGISTERED))
     discovered = {e.key: e for e in result.discovered}
     assert {key: e.types for key, e in discovered.items()} == {
         "islamic-state-in-the-greater-sahara": ("JihadistArmedGroup",),
