@@ -62,6 +62,25 @@ class RdfFormat(str, Enum):
     xml = "xml"
 
 
+#: export's --format: the formats and their usual aliases (kept in step with kg.export)
+RDF_FORMAT_ALIASES = {
+    "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "nq": "nquads",
+    "n-quads": "nquads", "json-ld": "jsonld", "rdfxml": "xml", "rdf/xml": "xml",
+    "rdf-xml": "xml", "rdf": "xml", "owl": "xml",
+}  # fmt: skip
+
+
+def rdf_format(value: str) -> str:
+    """A --format value or alias (``ttl``, ``rdfxml``; case ignored) as its format; anything
+    else is a usage error naming the formats."""
+    folded = value.strip().lower()
+    name = RDF_FORMAT_ALIASES.get(folded, folded)
+    if name not in RdfFormat.__members__:
+        choices = ", ".join(repr(f.value) for f in RdfFormat)
+        raise typer.BadParameter(f"{value!r} is not one of {choices}.")
+    return name
+
+
 #: Exit codes besides a KgError's own (1, or 3 for store errors) and click's 2 for usage.
 EXIT_INTERNAL = 70  # a bug: an exception the library did not mean to raise (EX_SOFTWARE)
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
@@ -215,9 +234,12 @@ def evaluate(
 
 
 def _default_gold(corpus: Path | None) -> Path:
-    """tests/gold for the shipped corpus; the ``gold`` folder beside another corpus."""
+    """tests/gold for the shipped corpus (a resource of the package, so an installed
+    wheel has it too); the ``gold`` folder beside another corpus."""
+    from kg.resources import resource_path
+
     if corpus is None:
-        return Path(__file__).resolve().parents[1] / "tests" / "gold"
+        return resource_path("gold")
     beside = corpus.resolve().parent / "gold"
     if beside.is_dir():
         return beside
@@ -332,7 +354,14 @@ def read_query_file(path: Path) -> str:
 
 @app.command(short_help="Write the built graph in an RDF format.")
 def export(
-    fmt: Annotated[RdfFormat, typer.Option("--format", "-f")] = RdfFormat.turtle,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", parser=rdf_format, metavar="[" + "|".join(RdfFormat.__members__) + "]",
+            help="turtle (ttl), ntriples (nt), nquads (nq), trig, jsonld (json-ld) or "
+            "xml (rdfxml, rdf, owl).",
+        ),
+    ] = "turtle",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File (default stdout).")
     ] = None,
@@ -342,7 +371,7 @@ def export(
     with reported():
         from kg import export as exporter
 
-        data = exporter.export(build_dir, fmt.value, output)
+        data = exporter.export(build_dir, fmt, output)
         if data is not None:
             sys.stdout.buffer.write(data)
         else:

@@ -637,6 +637,8 @@ class _Bodies:
 def _load_failure(reason: str, where: str, graphs: list[str], done: list[str]) -> str:
     loaded = set(done)
     missing = [g for g in graphs if g not in loaded]
+    if reason and reason[-1] not in ".?!":
+        reason += "."  # the reason is a sentence: the next one must not run into it
     return (
         f"{reason} Loaded {len(done)} of {len(graphs)} graphs into {where}"
         f" ({_names(done) or 'none'}); not loaded: {_names(missing)}."
@@ -695,10 +697,14 @@ class _Sender:
         import requests
         from urllib3.exceptions import NewConnectionError
 
+        wait = min(CONNECT_TIMEOUT, self.timeout[1])  # never longer than --timeout
         try:
-            self.session.head(self.url, timeout=(CONNECT_TIMEOUT, CONNECT_TIMEOUT))
+            self.session.head(self.url, timeout=(wait, wait))
         except requests.ConnectTimeout as error:
-            raise StoreError(self._failure(error, "HEAD", "")) from None
+            raise StoreError(self._failure(error, "HEAD", "", wait)) from None
+        except requests.ReadTimeout as error:
+            if wait >= self.timeout[1]:  # silent for all of --timeout: the PUT would wait again
+                raise StoreError(self._failure(error, "HEAD", "")) from None
         except requests.RequestException as error:
             reason = getattr(error.args[0], "reason", None) if error.args else None
             if isinstance(reason, NewConnectionError):  # refused, or no such host
@@ -729,10 +735,11 @@ class _Sender:
         text = str(error).lower()
         if isinstance(error, requests.ConnectTimeout):
             return (f"Cannot reach the Graph Store at {self.where}: no connection within "
-                    f"{connect:.0f} s.")  # fmt: skip
+                    f"{connect:.2g} s.")  # fmt: skip
         if isinstance(error, requests.ReadTimeout):
-            return (f"The Graph Store at {self.where} did not answer the {method} of graph "
-                    f"{name} within {self.timeout[1]:g} s (--timeout).")  # fmt: skip
+            what = f"the {method} of graph {name}" if name else "a first request"
+            return (f"The Graph Store at {self.where} did not answer {what} within "
+                    f"{self.timeout[1]:g} s (--timeout).")  # fmt: skip
         if isinstance(error, requests.ConnectionError) and "refused" in text:
             return f"Cannot reach the Graph Store at {self.where}: connection refused."
         if isinstance(error, requests.ConnectionError) and any(
@@ -767,8 +774,13 @@ class _Sender:
                 f"{self.where} refused {method} of graph {name} with {who} (HTTP {code}): "
                 "check --user and --password (or KG_STORE_PASSWORD)."
             )
-        detail = _hide(_short(response.text), self.user, self.password)
-        return f"{self.where} answered HTTP {code} to {method} of graph {name}: {detail}"
+        detail = _hide(_short(" ".join(response.text.split())), self.user, self.password)
+        said = f' ("{detail}")' if detail else ""
+        if code in (404, 405):
+            return (f"{self.where} answered HTTP {code} to {method} of graph {name}{said}: is it "
+                    "a Graph Store URL? (oxigraph: /store, Fuseki: /DATASET/data, Virtuoso: "
+                    "/sparql-graph-crud-auth)")  # fmt: skip
+        return f"{self.where} answered HTTP {code} to {method} of graph {name}{said}."
 
 
 def guess_query_url(store_url: str) -> str | None:

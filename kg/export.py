@@ -20,7 +20,7 @@ from kg.vocab import PREFIXES, RDF
 
 RDF_TYPE = RDF + "type"
 
-__all__ = ["FORMATS", "export", "serialize_build"]
+__all__ = ["FORMATS", "FORMAT_ALIASES", "canonical_format", "export", "serialize_build"]
 
 #: CLI format name -> (pyoxigraph RdfFormat attribute, keeps named graphs)
 FORMATS: dict[str, tuple[str, bool]] = {
@@ -31,6 +31,24 @@ FORMATS: dict[str, tuple[str, bool]] = {
     "jsonld": ("JSON_LD", True),
     "xml": ("RDF_XML", False),
 }
+
+#: The other usual names of the formats (file extensions, media type and library names).
+FORMAT_ALIASES: dict[str, str] = {
+    "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "nq": "nquads",
+    "n-quads": "nquads", "json-ld": "jsonld", "rdfxml": "xml", "rdf/xml": "xml",
+    "rdf-xml": "xml", "rdf": "xml", "owl": "xml",
+}  # fmt: skip
+
+
+def canonical_format(name: str) -> str | None:
+    """The format a name or alias stands for (case ignored), or None.
+
+    >>> canonical_format("TTL"), canonical_format("rdfxml"), canonical_format("rdfa")
+    ('turtle', 'xml', None)
+    """
+    folded = name.strip().lower()
+    found = FORMAT_ALIASES.get(folded, folded)
+    return found if found in FORMATS else None
 
 
 def export(build_dir: Path, fmt: str, out: Path | None) -> bytes | None:
@@ -46,8 +64,9 @@ def serialize_build(build_dir: Path, fmt: str) -> bytes:
     """The build's store as bytes in one of :data:`FORMATS`."""
     import pyoxigraph as ox
 
-    if fmt not in FORMATS:
+    if canonical_format(fmt) is None:
         raise KgError(f"Unknown export format {fmt!r}. Available: {', '.join(FORMATS)}.")
+    fmt = canonical_format(fmt) or fmt
     name, keeps_graphs = FORMATS[fmt]
     rdf_format = getattr(ox.RdfFormat, name)
     store = open_store(build_dir)

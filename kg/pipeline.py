@@ -100,7 +100,7 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
     )  # fmt: skip
     claims, minted = claims_stage.extract_claims(doc, found.mentions, dated, knowledge, publisher)
     infobox = infobox_claims(doc, found.mentions, dated, is_a, publisher, registry.lookup)
-    claims += coordinated_claims(doc.text, claims, found.mentions, dated, is_a)
+    claims = coordinated_claims(doc.text, claims, found.mentions, dated, is_a)
     claims += infobox.claims
     country = claims_stage.main_country(found.mentions, is_a)
     claims += implied_claims(claims, is_a, registry.jurisdiction.get, country)
@@ -511,7 +511,8 @@ def report_lines(report: BuildReport) -> list[str]:
     claims = ", ".join(f"{kind} {n}" for kind, n in sorted(report.claims.items())) or "none"
     periods = ", ".join(f"{kind} {n}" for kind, n in sorted(report.periods.items())) or "none"
     return [
-        f"Built {report.out}/ from {report.documents} documents in {report.seconds:.2f} s",
+        f"Built {report.out}/ from {report.documents} document{'s' * (report.documents != 1)} "
+        f"in {report.seconds:.2f} s",
         f"  entities: {report.entities} in the registry, {report.discovered} discovered",
         f"  claims:   {sum(report.claims.values())} ({claims})",
         f"  periods:  {sum(report.periods.values())} ({periods})",

@@ -53,7 +53,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -355,7 +355,11 @@ def bind_params(
     body, terms = _code(query.text), dict[str, Term]()
     for p in query.params:
         value = raw.get(p.name)
-        if value is None or not value.strip():
+        if value is not None and not value.strip():
+            instead = f"its default ({p.default})" if p.default else "no value"
+            raise QueryError(f"Parameter '{p.name}' of query '{query.name}' is empty: give it a "
+                             f"value ({p.name}=VALUE) or leave it out for {instead}.")  # fmt: skip
+        if value is None:
             value = p.default
         if value is None:
             if p.optional:
@@ -366,7 +370,25 @@ def bind_params(
         for variable, term in _terms(p, value, resolve_entity):
             if _uses(body, variable):
                 terms[variable] = term
+    _check_range(query, raw)
     return terms
+
+
+#: Date parameters that bound a range: (start, end); a start after its end finds nothing.
+DATE_RANGES = (("from", "to"),)
+
+
+def _check_range(query: CannedQuery, raw: Mapping[str, str]) -> None:
+    """A ``from`` later than its ``to`` is an error, not an empty answer."""
+    kinds = {p.name: p.type for p in query.params}
+    for start, end in DATE_RANGES:
+        if kinds.get(start) == kinds.get(end) == "date" and raw.get(start) and raw.get(end):
+            first, last = parse_date(raw[start], start), parse_date(raw[end], end)
+            if first.earliest > last.latest:
+                raise QueryError(
+                    f"Query '{query.name}': '{start}' ({raw[start].strip()}) is after '{end}' "
+                    f"({raw[end].strip()}), so no date can be in the range; swap the two."
+                )
 
 
 def given_params(query: CannedQuery, raw: Mapping[str, str]) -> set[str]:
@@ -510,7 +532,7 @@ class EntityIndex:
                          key=lambda i: (fold(self.name(i)), i))  # fmt: skip
         fits = set(fitting)
         labels = {k: c for k, c in self.by_label.items() if any(i in fits for _, i in c)}
-        close = difflib.get_close_matches(fold(text), list(labels), n=5, cutoff=0.6)
+        close = close_labels(fold(text), labels)
         hinted = sorted({self.name(i) for k in close for _, i in labels[k] if i in fits})
         hint = f"Did you mean: {', '.join(hinted)}? " if hinted else ""
         if param.name in FITTING_CLASSES and len(fitting) <= 60:
@@ -518,6 +540,28 @@ class EntityIndex:
         else:
             listing = f"{len(fitting)} entities known"
         return f"{hint}{listing} (or any of their aliases, or an IRI)."
+
+
+def close_labels(text: str, labels: Iterable[str], n: int = 5) -> list[str]:
+    """Labels close enough to ``text`` (folded) to be what was meant: a typo (similarity
+    0.75 or more: ``kidl`` -> ``kidal``, ``timbuctu`` -> ``timbuktu``) or a label whose
+    words are all in ``text``, or all of ``text``'s in it (``bamako city`` -> ``bamako``,
+    ``assimi`` -> ``assimi goita``). Mere shared letters are not enough (``atlantis`` is
+    not ``malians``).
+
+    >>> close_labels("atlantis", ["mali", "malians", "italians"])
+    []
+    >>> close_labels("bamako city", ["bamako", "bamako junta", "kidal"])
+    ['bamako']
+    """
+    pool = sorted(labels)  # the answer must not depend on the order labels come in
+    found = difflib.get_close_matches(text, pool, n=n, cutoff=0.75)
+    words = {w for w in re.findall(r"\w+", text) if len(w) >= 3}
+    for label in pool:
+        theirs = {w for w in re.findall(r"\w+", label) if len(w) >= 3}
+        if words and theirs and (words <= theirs or theirs <= words) and label not in found:
+            found.append(label)
+    return found[:n]
 
 
 def _row_key(row: tuple[Term | None, ...]) -> tuple[tuple[str, str, str], ...]:

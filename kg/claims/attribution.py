@@ -98,11 +98,22 @@ def attribute(
         denier = claimant_in(ctx, denial.start(1), denial.end(1), minted)
         if denier:
             result.append(Attribution(denier, "denied", denial_scope(ctx, denial.start())))
-    elif main and re.search(DENYING, ctx.folded) and not match:
+    elif main and _denying_verb(ctx.folded) and not match:
         result[0] = Attribution(main, "denied")
     if not match and not denial:
         result = contrasted(ctx, result, publisher, minted)
     return result, minted
+
+
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|that|its|their|his|her|long)\s+$")
+
+
+def _denying_verb(folded: str) -> bool:
+    """A denying verb, not an adjective ("the disputed region" denies nothing)."""
+    return any(
+        not _DETERMINER_BEFORE.search(folded[max(0, m.start() - 12) : m.start()])
+        for m in re.finditer(DENYING, folded)
+    )
 
 
 CONTRAST = re.compile(r",?\s*\b(?:while|whereas|but)\b")

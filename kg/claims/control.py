@@ -27,6 +27,7 @@ from kg.claims.frames import (
     subject_agents,
 )
 from kg.extract.wordlists import grouped
+from kg.text import fold
 from kg.model import ControlChange, ControlClaim, DatedPhrase, Mention, TimeSpan
 
 RULE = "control.{}.v1"
@@ -105,7 +106,10 @@ def bounds(frame: Frame) -> tuple[TimeSpan | None, TimeSpan | None]:
                 else point(phrase)), None  # fmt: skip
     if frame.change == "loss":
         return None, phrase.end or phrase.start
-    # A state: "since 2014" is a start; "in 2015" an observation over that span (start == end).
+    # A state: "since 2014" is a start; "in 2015" an observation over that span (start == end);
+    # "by 28 June" too: held as of that day (unlike "until May", which ends it).
+    if phrase.start is None and phrase.end is not None and fold(phrase.text).startswith("by "):
+        return phrase.end, phrase.end
     return phrase.start, phrase.end
 
 

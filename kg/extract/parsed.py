@@ -46,47 +46,56 @@ def coordinated_claims(
     dates: Sequence[DatedPhrase],
     is_a: Callable[[str, str], bool],
 ) -> list[Claim]:
-    """New claims for the places coordinated with a claim's place in its sentence."""
+    """The claims with new ones for the places coordinated with a claim's place in its
+    sentence; a control claim whose place only qualifies the clause's subject ("Gao, Timbuktu
+    and Kidal, the cities of the region of Azawad, were under the control of X") is moved to
+    the subject's places."""
     by_sentence: dict[tuple[int, int], list[Claim]] = {}
     for claim in claims:
         if _territory(claim) and claim.rule.split(".")[0] in ("control", "event"):
             span = (claim.evidence.begin, claim.evidence.stop)
             by_sentence.setdefault(span, []).append(claim)
     if not by_sentence:
-        return []
+        return list(claims)
     from kg.extract.analysis import parse
 
     spans = [s for s in sorted(by_sentence) if _may_coordinate(s, by_sentence[s], mentions, is_a)]
     if not spans:
-        return []
+        return list(claims)
     parsed = parse([text[b:e] for b, e in spans])
     starts = [m.begin for m in mentions]
     added: list[Claim] = []
+    replaced: set[int] = set()
     seen = {(c.kind, _territory(c), getattr(c, "change", None)) for c in claims}
     for (begin, stop), sentence in zip(spans, parsed, strict=True):
         places = [m for m in mentions[bisect_left(starts, begin) :] if m.stop <= stop]
         places = [m for m in places if m.begin >= begin and any(is_a(m.key, c) for c in _PLACE_CLASSES)]
         for claim in by_sentence[(begin, stop)]:
-            for key, date in _coordinated(sentence, begin, claim, places, dates, is_a):
+            found = _coordinated(sentence, begin, claim, places, dates, is_a)
+            subject = _subject_places(sentence, begin, claim, places, is_a)
+            if subject:
+                replaced.add(id(claim))
+                found = [(key, None) for key in subject] + found
+            for key, date in found:
                 content = (claim.kind, key, getattr(claim, "change", None))
-                if content in seen:
+                if content in seen and key != _territory(claim):
                     continue
                 seen.add(content)
                 added.append(_moved(claim, key, date))
-    return added
+    return [c for c in claims if id(c) not in replaced] + added
 
 
 def _may_coordinate(
     span: tuple[int, int], claims: list[Claim], mentions: Sequence[Mention],
     is_a: Callable[[str, str], bool],
 ) -> bool:
-    """Only a sentence naming another place after a claim's place can coordinate it."""
+    """Only a sentence naming another place beside a claim's place can coordinate it."""
     begin, stop = span
     places = [m for m in mentions if begin <= m.begin and m.stop <= stop
               and any(is_a(m.key, c) for c in _PLACE_CLASSES)]  # fmt: skip
     for claim in claims:
         at = next((m.begin for m in places if m.key == _territory(claim)), None)
-        if at is not None and any(m.begin > at and m.key != _territory(claim) for m in places):
+        if at is not None and any(m.key != _territory(claim) for m in places):
             return True
     return False
 
@@ -130,7 +139,7 @@ def _coordinated(
         return []
     candidates = list(anchor.conjuncts)
     head = anchor.head
-    while head.dep_ in ("prep", "pobj", "dobj") and head.head is not head:
+    while head.dep_ in ("prep", "pobj", "dobj") and head.head.i != head.i:
         head = head.head  # from "of Kidal" up to "control" and "took"
     if head.pos_ in ("VERB", "AUX") or head.dep_ == "ROOT":
         candidates += [t for t in head.conjuncts if t.pos_ in ("PROPN", "NOUN")]
@@ -151,6 +160,36 @@ def _coordinated(
                 continue  # "X, Y" with no "and" anywhere in the run is an apposition
         found.append((place.key, _own_date(token, offset, claim, dates)))
     return found
+
+
+def _subject_places(
+    sentence: Any, offset: int, claim: Claim, places: list[Mention],
+    is_a: Callable[[str, str], bool],
+) -> list[str]:
+    """The places of the clause's subject, when the claim's place only qualifies it."""
+    if not isinstance(claim, ControlClaim) or claim.change == "loss":
+        return []
+    anchors = [m for m in places if m.key == claim.territory]
+    anchor = _token_at(sentence, anchors[0].stop - 1 - offset) if anchors else None
+    if anchor is None or anchor.dep_ in ("nsubj", "nsubjpass"):
+        return []
+    path = []
+    node = anchor
+    while node.head.i != node.i:
+        path.append(node.dep_)
+        node = node.head
+        if node.dep_ in ("nsubj", "nsubjpass"):
+            break
+    else:
+        return []
+    if "appos" not in path and "prep" not in path or "conj" in path[:1]:
+        return []
+    keys = []
+    for token in [node, *node.conjuncts]:
+        place = _place_of(token, places, offset)
+        if place and place.key != claim.territory and _level(place.key, is_a) == "Settlement":
+            keys.append(place.key)
+    return keys
 
 
 def _level(key: str, is_a: Callable[[str, str], bool]) -> str:
@@ -180,7 +219,7 @@ def _own_date(
     token: Any, offset: int, claim: Claim, dates: Sequence[DatedPhrase]
 ) -> TimeSpan | None:
     """A date inside the conjunct's own phrase ("and Ménaka on 9 June"), if any."""
-    nested = [t for t in token.subtree if t.dep_ != "conj" or t is token]
+    nested = [t for t in token.subtree if t.dep_ != "conj" or t.i == token.i]
     begin = offset + min(t.idx for t in nested)
     stop = offset + max(t.idx + len(t.text) for t in nested)
     for phrase in dates:
