@@ -49,19 +49,24 @@ KILL_WORDS = {"killed": "killed", "dead": "killed", "died": "killed", "killing":
               "taken prisoner": "captured", "kidnapped": "captured", "executed": "killed",
               "executing": "killed", "massacred": "killed", "neutralised": "killed",
               "neutralized": "killed", "slaughtered": "killed", "arrested": "captured",
-              "lost": "killed", "losing": "killed"}  # fmt: skip
-_KILL = "|".join(KILL_WORDS)
+              "lost": "killed", "losing": "killed", "murdered": "killed", "assassinated": "killed",
+              "detained": "captured", "abducted": "captured", "rounded up": "captured",
+              "deaths": "killed", "killed or captured": "losses", "killed or wounded": "losses",
+              "killed or injured": "losses", "dead or wounded": "losses"}  # fmt: skip
+_KILL = "|".join(sorted(map(re.escape, KILL_WORDS), key=len, reverse=True))
 # "N victims (, including ...,) were killed" / "N+ civilians killed"
 PASSIVE = re.compile(
     rf"\b(?P<num>{NUMBER})\s+(?:of\s+)?(?:the\s+)?(?P<victims>{VICTIM})\b(?:\s*,\s*including[^,.;]{{0,60}},)?"
     rf"(?:\s+(?:were|have\s+been|had\s+been|was|are|reportedly|been|being)){{0,3}}\s+(?P<verb>{_KILL})\b"
 )
 SHORT = re.compile(
-    rf"(?:^|,\s*|\b)(?P<num>\d{{1,4}}\+|{NUMBER})\s+(?P<verb>dead|killed|wounded|injured)\b"
+    rf"(?:^|,\s*|\b)(?P<num>\d{{1,4}}\+|{NUMBER})\s+(?P<verb>(?:killed|dead)\s+or\s+(?:captured|wounded|injured)|"
+    rf"dead|killed|wounded|injured|captured|deaths)\b"
 )
 ACTIVE = re.compile(
     rf"\b{Q}(?P<verb>killing|injuring|wounding|destroying|killed|injured|wounded|destroyed|executed|"
-    rf"executing|massacred|neutrali[sz]ed|slaughtered|arrested|captured|lost|losing){Q}\s+{Q}(?P<num>{NUMBER}){Q}\s+"
+    rf"executing|massacred|neutrali[sz]ed|slaughtered|arrested|captured|lost|losing|murdered|"
+    rf"assassinated|detained|abducted|rounded\s+up){Q}\s+{Q}(?P<num>{NUMBER}){Q}\s+"
     rf"(?:of\s+)?(?:the\s+)?(?P<victims>{VICTIM})\b"
 )
 # "... and 84 Wagner mercenaries", "... and arrested 51 others": the next figure of a list
@@ -76,7 +81,7 @@ LOSSES = re.compile(
 )
 
 
-ANY_TOLL = re.compile(rf"\b(?:{_KILL}|dead|losses|casualties|neutrali[sz]ed|massacred)\b")
+ANY_TOLL = re.compile(rf"\b(?:{_KILL}|dead|losses|casualties|neutrali[sz]ed|massacred|rounded\s+up)\b")
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,9 @@ def hits(folded: str) -> list[Hit]:
     for pattern in (PASSIVE, ACTIVE, OF_DEAD, SHORT):
         for match in pattern.finditer(folded):
             verb, victims = match.group("verb"), match.groupdict().get("victims")
+            if pattern is ACTIVE and victims in ("dead", "wounded"):
+                continue  # "4 killed 10 wounded": 10 is the wounded's own figure
+            verb = " ".join(verb.split())
             found.append(Hit(match.start("num"), match.end("num"), verb, victims))
             at = match.end()
             while pattern is ACTIVE and (nxt := FOLLOWING.match(folded, at)) is not None:

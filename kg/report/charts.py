@@ -18,7 +18,7 @@ How a period bar is drawn (the legend chart, :func:`legend_spec`, shows each):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from kg.report.data import Bound, Period, Section
@@ -145,7 +145,12 @@ def period_spec(
     span = hi - lo + 2 * stub
     # room on the right for the longest note ("with ...; ongoing, as of ..."), about 6 px a letter
     room = min(0.45, 6 * max((len(w["note"]) for w in whole), default=0) / width)
-    domain = [_iso(lo - stub - span / 50), _iso(hi + stub + span * (room / (1 - room) + 0.02))]
+    first, last = lo - stub - span / 50, hi + stub + span * (room / (1 - room) + 0.02)
+    # the domain as epoch milliseconds (UTC): given as dates, Vega-Lite parses it once per
+    # layer and warns that the copies conflict
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    domain = [(datetime(d.year, d.month, d.day, tzinfo=timezone.utc) - epoch) // timedelta(
+        milliseconds=1) for d in (first, last)]  # fmt: skip
     x_scale = alt.Scale(domain=domain)
     y = alt.Y("lane:N", sort=lanes, title=None, axis=alt.Axis(labelLimit=260))
     color = alt.Color("actor:N", scale=alt.Scale(domain=actors, range=[palette[a] for a in actors]),
@@ -162,9 +167,9 @@ def period_spec(
             x=alt.X("x:T", title=None, scale=x_scale, axis=alt.Axis(labelFlush=True) if axis
                     else None),
             x2="x2:T", y=y, color=color, stroke=color,
-            fillOpacity=alt.FillOpacity("part:N", scale=alt.Scale(domain=list(PARTS),
+            fillOpacity=alt.FillOpacity("part:O", scale=alt.Scale(domain=list(PARTS),
                                         range=list(FILL)), legend=None),
-            strokeDash=alt.StrokeDash("part:N", scale=alt.Scale(domain=list(PARTS),
+            strokeDash=alt.StrokeDash("part:O", scale=alt.Scale(domain=list(PARTS),
                                       range=list(DASH)), legend=None),
             tooltip=tooltip, description="desc:N",
         )
@@ -174,7 +179,7 @@ def period_spec(
         layers.append(
             alt.Chart(alt.NamedData("edges"))
             .mark_point(filled=True, size=70, cursor="pointer")
-            .encode(x=alt.X("x:T", scale=x_scale), y=y, color=color,
+            .encode(x="x:T", y=y, color=color,
                     shape=alt.Shape("shape:N", scale=None), tooltip=tooltip)  # fmt: skip
         )
     disputed = [w for w in whole if w["disputed"]]
@@ -184,12 +189,12 @@ def period_spec(
             .transform_filter("datum.disputed")
             .mark_bar(height=LANE - 3, fillOpacity=0, stroke=DISPUTED, strokeWidth=2,
                       cursor="pointer")  # fmt: skip
-            .encode(x=alt.X("x0:T", scale=x_scale), x2="x1:T", y=y, tooltip=tooltip)
+            .encode(x="x0:T", x2="x1:T", y=y, tooltip=tooltip)
         )
     layers.append(
         alt.Chart(alt.NamedData("periods"))
         .mark_text(align="left", dx=5, fontSize=11, color="#333", cursor="pointer")
-        .encode(x=alt.X("x1:T", scale=x_scale), y=y, text="note:N", tooltip=tooltip)
+        .encode(x="x1:T", y=y, text="note:N", tooltip=tooltip)
     )
     chart = alt.layer(*layers).properties(
         width=width, height=max(LANE * len(lanes), 2 * LANE),

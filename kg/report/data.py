@@ -103,6 +103,7 @@ class Section:
     rows: list[dict[str, Any]] = field(default_factory=list)  # chart data besides periods
     note: str = ""
     group: str = ""  # the heading it sits under
+    iri: str = ""  # the place, alliance or organisation it is about
 
 
 @dataclass
@@ -360,7 +361,7 @@ class Sections(Reader):
             result = rows(self.canned("control-timeline", {"place": iri}))
             section = Section(
                 id=f"control-{len(self.data.sections)}", kind="control", group="control",
-                title=f"Who controlled {name}",
+                title=f"Who controlled {name}", iri=iri,
                 columns=["controller", "joint controllers", "from", "to", "claims", "documents",
                          "disputed"],
             )  # fmt: skip
@@ -392,7 +393,7 @@ class Sections(Reader):
             result = rows(self.canned("alliance-members", {"alliance": iri}))
             section = Section(
                 id=f"members-{len(self.data.sections)}", kind="membership", group="membership",
-                title=f"Members of {name}",
+                title=f"Members of {name}", iri=iri,
                 columns=["member", "from", "to", "claims", "documents", "disputed"],
             )  # fmt: skip
             for row in result:
@@ -423,6 +424,7 @@ class Sections(Reader):
             section = Section(
                 id=f"offices-{len(self.data.sections)}", kind="office", group="office",
                 title=f"Offices in {name}" if name else "Offices not tied to an organisation",
+                iri=within,
                 columns=["holder", "office", "from", "to", "claims", "disputed"],
             )  # fmt: skip
             for row in groups[within]:
@@ -453,7 +455,7 @@ class Sections(Reader):
         for iri, name in places:
             section = Section(
                 id=f"events-{len(self.data.sections)}", kind="events", group="events",
-                title=f"Events in and around {name}",
+                title=f"Events in and around {name}", iri=iri,
                 columns=["date", "event", "type", "where", "side A", "side B", "sources",
                          "documents"],
             )  # fmt: skip
@@ -497,7 +499,7 @@ class Sections(Reader):
         for iri, name in places:
             section = Section(
                 id=f"casualties-{len(self.data.sections)}", kind="casualties", group="casualties",
-                title=f"Casualty figures in and around {name}, by source",
+                title=f"Casualty figures in and around {name}, by source", iri=iri,
                 columns=["date", "where", "type", "figure", "victims", "according to",
                          "polarity", "document"],
             )  # fmt: skip

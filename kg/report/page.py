@@ -40,7 +40,7 @@ def payload(data: ReportData, specs: dict[str, dict[str, Any]]) -> dict[str, Any
         "source": data.source,
         "focus": data.focus,
         "sections": [
-            {"id": s.id, "kind": s.kind, "group": s.group, "title": s.title,
+            {"id": s.id, "kind": s.kind, "group": s.group, "title": s.title, "iri": s.iri,
              "columns": s.columns, "marks": s.marks, "note": s.note,
              "spec": specs.get(s.id)}
             for s in data.sections

@@ -102,7 +102,8 @@
     if (DATA.legend) jobs.push(chart(document.getElementById("legend"), DATA.legend));
     DATA.sections.forEach(function (s) {
       var holder = document.querySelector('.sections[data-group="' + s.group + '"]');
-      var article = el("article", {id: s.id, className: "section " + s.kind}, [el("h3", {text: s.title})]);
+      var article = el("article", {id: s.id, className: "section " + s.kind, "data-iri": s.iri || ""},
+                       [el("h3", {text: s.title})]);
       if (s.note) article.appendChild(el("p", {className: "note", text: s.note}));
       if (s.spec) {
         var target = el("div", {className: "chart", "data-chart": s.id});
