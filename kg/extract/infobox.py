@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from kg.claims.context import make_evidence
+from kg.dates import find_dates
 from kg.extract.structured import Field, fields
 from kg.extract.wordlists import rows, table
 from kg.iris import slugify
@@ -202,7 +203,9 @@ def _subject_event(
     dated = next((f for f in found if f.name == "date"), None)
     if event_type is None or dated is None:
         return
-    phrases = [d for d in page.dates if dated.begin <= d.begin and d.stop <= dated.stop + 1]
+    # the field's own dates: a glued key ("Date17-25 January") hides the first day from the
+    # document's date finder
+    phrases = find_dates(dated.value, page.doc.published)
     start = next((d.start or d.end for d in phrases if d.start or d.end), None)
     end = next((d.end for d in phrases if d.end and d.end != start), None)
     place_field = next((f for f in found if f.name == "place"), None)

@@ -144,7 +144,7 @@ def period_spec(
     actors = list(dict.fromkeys(p.actor for p in periods))
     span = hi - lo + 2 * stub
     # room on the right for the longest note ("with ...; ongoing, as of ..."), about 6 px a letter
-    room = min(0.45, 6 * max((len(w["note"]) for w in whole), default=0) / width)
+    room = min(0.2, 6 * max((len(w["note"]) for w in whole), default=0) / width)
     first, last = lo - stub - span / 50, hi + stub + span * (room / (1 - room) + 0.02)
     # the domain as epoch milliseconds (UTC): given as dates, Vega-Lite parses it once per
     # layer and warns that the copies conflict

