@@ -178,9 +178,10 @@ def state_of(ctx: SentenceContext, match: re.Match[str], found: list[str]) -> li
 
 
 def within_of(ctx: SentenceContext, match: re.Match[str], holder: Mention) -> list[str]:
-    """Where the role is held: "of X" after it, or an agent, place or demonym right before it."""
+    """Where the role is held: "of X" / "for X" after it, or an agent, place or demonym right
+    before it."""
     rest = ctx.folded[match.end() : match.end() + 160]
-    of = re.match(r"\s+of\s+(?:the\s+)?", rest)
+    of = re.match(r"\s+(?:of|for|at|within)\s+(?:the\s+)?", rest)
     if of:
         stop = re.search(r"[,.;]|\bsince\b|\bon\b|\bin\s+\d", rest[of.end() :])
         end = match.end() + of.end() + (stop.start() if stop else len(rest) - of.end())
