@@ -46,6 +46,17 @@ GENERIC_ALLIANCE = re.compile(
     r"^(?:alliance|organi[sz]ation|bloc|coalition|grouping|regional\s+organi[sz]ation|"
     r"regional\s+body|body|force)\b"
 )
+GROUP_NAMED = re.compile(
+    r"\b(?:these|those|the(?:se)?\s+(?:five|four|three|two|six))\s+(?:[a-z]+\s+)?"
+    r"(?:countries|states|nations|groups|movements)\b[^.;]{0,40}?\b(?:are|were)?\s*"
+    r"(?:(?:collectively\s+)?(?:referred\s+to|known)\s+as|form(?:ed)?|make\s+up|made\s+up|"
+    r"constitute[sd]?)\s+(?:the\s+)?"
+)
+FOUNDED_BY_LIST = re.compile(
+    r"\b(?:was|were)\s+(?:created|founded|established|formed|launched)\b[^.;]{0,120}?"
+    r"\b(?:countries|states|nations|members|groups|movements)\s*(?::|,|by|including)\s*"
+)
+ALIGNED = re.compile(r"-(?:aligned|affiliated|allied)\s+|\s+(?:affiliate|branch)\s+of\s+(?:the\s+)?")
 COUNT_ANTECEDENT = re.compile(
     r"\b(?:both|the\s+two|the\s+three|all\s+three)\s+(?:countries|states|groups|movements)\b"
 )  # noqa: E501
@@ -61,6 +72,9 @@ def membership_claims(
     found += joined_or_left(ctx)
     found += created_by(ctx, previous)
     found += includes(ctx)
+    found += group_named(ctx, previous)
+    found += founded_by_list(ctx)
+    found += aligned(ctx)
     found += withdrawal_from(ctx)
     claims: list[MembershipClaim] = []
     for member, organisation, change, phrase in unique(found):
@@ -281,3 +295,54 @@ def _run_after(ctx: SentenceContext, local_at: int) -> list[str]:
             break
         run.append(mention)
     return list(unique(as_actors(ctx, run)))
+
+
+def group_named(
+    ctx: SentenceContext, previous: list[Mention]
+) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """ "These countries are collectively referred to as the G5 Sahel": the states named in
+    the sentence before are its members."""
+    found = []
+    for match in GROUP_NAMED.finditer(ctx.folded):
+        after = _alliances(ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 40)))
+        if not after:
+            continue
+        members = [m.key for m in previous if ctx.is_a(m.key, "State") or ctx.is_a(m.key, "ArmedGroup")]
+        found += [(m, after[0].key, "state", None) for m in unique(members) if m != after[0].key]
+    return found
+
+
+def founded_by_list(
+    ctx: SentenceContext,
+) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """ "X was created in 2014 at a summit of five countries: A, B, C": its founders."""
+    found = []
+    for match in FOUNDED_BY_LIST.finditer(ctx.folded):
+        before = _alliances(ctx, ctx.between(ctx.sentence.begin, ctx.absolute(match.start())))
+        organisation = before[-1].key if before else None
+        if organisation is None:
+            continue
+        members = [m for m in _run_after(ctx, match.end()) if m != organisation]
+        if len(members) >= 2:
+            found += [(m, organisation, "found", None) for m in members]
+    return found
+
+
+def aligned(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """ "the al-Qaeda-aligned JNIM", "JNIM, al-Qaeda's branch of ...": an affiliation."""
+    found = []
+    for match in ALIGNED.finditer(ctx.folded):
+        if match.group().startswith("-"):
+            head = [m for m in ctx.mentions if m.stop == ctx.absolute(match.start())]
+            after = heads_in(ctx, ctx.agents(ctx.absolute(match.end()), ctx.absolute(match.end() + 50)),
+                             ctx.doc.text)  # fmt: skip
+            if head and after and ctx.is_a(head[0].key, "Organisation"):
+                found.append((after[0].key, head[0].key, "state", None))
+        else:
+            before = heads_in(ctx, ctx.agents(ctx.sentence.begin, ctx.absolute(match.start())),
+                              ctx.doc.text)  # fmt: skip
+            after = _alliances(ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 40)))
+            gap = ctx.folded[ctx.local(before[-1].stop) : match.start()] if before else ""
+            if before and after and APPOSITION.match(gap.replace(" is ", " ").replace(" an ", " ")):
+                found.append((before[-1].key, after[0].key, "state", None))
+    return found

@@ -17,6 +17,8 @@ How a period bar is drawn (the legend chart, :func:`legend_spec`, shows each):
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -124,37 +126,24 @@ def _describe(p: Period) -> str:
     return text + f" ({p.claims} claim{'s' if p.claims != 1 else ''})"
 
 
-def period_spec(
-    section: Section, palette: dict[str, str], *, width: int = WIDTH, title: str | None = None,
-    axis: bool = True,
-) -> dict[str, Any]:  # fmt: skip
-    """A timeline of the section's periods: one row per lane, bars drawn as the module says."""
+#: Placeholders in the period chart template, replaced per chart (see :func:`_fill`).
+_LANES, _ACTORS, _COLORS, _TITLE = "__lanes__", "__actors__", "__colors__", "__title__"
+_LO, _HI, _HEIGHT = -1_000_001, -1_000_002, 1_000_003
+
+
+@functools.lru_cache(maxsize=4)
+def _period_template(width: int, axis: bool) -> str:
+    """The period chart drawn once with Altair, with placeholders for what varies.
+
+    Building the chart with Altair costs about 0.15 s (its objects validate
+    themselves); a page can hold a hundred such charts, so each is this
+    template with its own lanes, colours, dates, title and data filled in.
+    """
     import altair as alt
 
-    periods = section.periods
-    lo, hi, stub = _extent(periods)
-    segments, edges, whole = period_rows(periods, stub)
-    # each bar piece and arrow carries its period's fields (tooltip, description): Vega-Lite's
-    # lookup transform from a named dataset fails to compile in a layered chart
-    by_key = {w["k"]: w for w in whole}
-    shared = ("lane", "actor", "from", "to", "joint", "claims", "disputed", "desc")
-    segments = [{**row, **{f: by_key[row["k"]][f] for f in shared}} for row in segments]
-    edges = [{**row, **{f: by_key[row["k"]][f] for f in shared}} for row in edges]
-    lanes = list(dict.fromkeys(p.lane for p in periods))
-    actors = list(dict.fromkeys(p.actor for p in periods))
-    span = hi - lo + 2 * stub
-    # room on the right for the longest note ("with ...; ongoing, as of ..."), about 6 px a letter
-    room = min(0.2, 6 * max((len(w["note"]) for w in whole), default=0) / width)
-    first, last = lo - stub - span / 50, hi + stub + span * (room / (1 - room) + 0.02)
-    # the domain as epoch milliseconds (UTC): given as dates, Vega-Lite parses it once per
-    # layer and warns that the copies conflict
-    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
-    domain = [(datetime(d.year, d.month, d.day, tzinfo=timezone.utc) - epoch) // timedelta(
-        milliseconds=1) for d in (first, last)]  # fmt: skip
-    x_scale = alt.Scale(domain=domain)
-    y = alt.Y("lane:N", sort=lanes, title=None, axis=alt.Axis(labelLimit=260))
-    color = alt.Color("actor:N", scale=alt.Scale(domain=actors, range=[palette[a] for a in actors]),
-                      legend=None)  # fmt: skip
+    x_scale = alt.Scale(domain=[_LO, _HI])
+    y = alt.Y("lane:N", sort=[_LANES], title=None, axis=alt.Axis(labelLimit=260))
+    color = alt.Color("actor:N", scale=alt.Scale(domain=[_ACTORS], range=[_COLORS]), legend=None)
     tooltip = [
         alt.Tooltip("lane:N", title="who"), alt.Tooltip("from:N"), alt.Tooltip("to:N"),
         alt.Tooltip("joint:N", title="with"), alt.Tooltip("claims:Q"),
@@ -174,33 +163,76 @@ def period_spec(
             tooltip=tooltip, description="desc:N",
         )
     )  # fmt: skip
-    layers = [bars]
-    if edges:
-        layers.append(
-            alt.Chart(alt.NamedData("edges"))
-            .mark_point(filled=True, size=70, cursor="pointer")
-            .encode(x="x:T", y=y, color=color,
-                    shape=alt.Shape("shape:N", scale=None), tooltip=tooltip)  # fmt: skip
-        )
-    disputed = [w for w in whole if w["disputed"]]
-    if disputed:
-        layers.append(
-            alt.Chart(alt.NamedData("periods"))
-            .transform_filter("datum.disputed")
-            .mark_bar(height=LANE - 3, fillOpacity=0, stroke=DISPUTED, strokeWidth=2,
-                      cursor="pointer")  # fmt: skip
-            .encode(x="x0:T", x2="x1:T", y=y, tooltip=tooltip)
-        )
-    layers.append(
+    arrows = (
+        alt.Chart(alt.NamedData("edges"))
+        .mark_point(filled=True, size=70, cursor="pointer")
+        .encode(x="x:T", y=y, color=color, shape=alt.Shape("shape:N", scale=None),
+                tooltip=tooltip)  # fmt: skip
+    )
+    disputed = (
+        alt.Chart(alt.NamedData("periods"))
+        .transform_filter("datum.disputed")
+        .mark_bar(height=LANE - 3, fillOpacity=0, stroke=DISPUTED, strokeWidth=2,
+                  cursor="pointer")  # fmt: skip
+        .encode(x="x0:T", x2="x1:T", y=y, tooltip=tooltip)
+    )
+    notes = (
         alt.Chart(alt.NamedData("periods"))
         .mark_text(align="left", dx=5, fontSize=11, color="#333", cursor="pointer")
         .encode(x="x1:T", y=y, text="note:N", tooltip=tooltip)
     )
-    chart = alt.layer(*layers).properties(
-        width=width, height=max(LANE * len(lanes), 2 * LANE),
-        title=title if title is not None else section.title,
-    )
-    spec = chart.to_dict(validate=len(segments) < 300)
+    chart = alt.layer(bars, arrows, disputed, notes).properties(
+        width=width, height=_HEIGHT, title=_TITLE)
+    return json.dumps(chart.to_dict(validate=True))
+
+
+def _fill(value: Any, table: dict[Any, Any]) -> Any:
+    """``value`` with every placeholder replaced; a list holding only a placeholder list-valued
+    placeholder becomes that list."""
+    if isinstance(value, dict):
+        return {k: _fill(v, table) for k, v in value.items()}
+    if isinstance(value, list):
+        if len(value) == 1 and isinstance(value[0], str) and value[0] in table:
+            return list(table[value[0]])
+        return [_fill(v, table) for v in value]
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and value in table:
+        return table[value]
+    return value
+
+
+def _epoch_ms(day: date) -> int:
+    """A day as epoch milliseconds (UTC): given as dates, a layered chart's domain is parsed
+    once per layer by Vega-Lite, which then warns that the copies conflict."""
+    moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    return (moment - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(milliseconds=1)
+
+
+def period_spec(
+    section: Section, palette: dict[str, str], *, width: int = WIDTH, title: str | None = None,
+    axis: bool = True,
+) -> dict[str, Any]:  # fmt: skip
+    """A timeline of the section's periods: one row per lane, bars drawn as the module says."""
+    periods = section.periods
+    lo, hi, stub = _extent(periods)
+    segments, edges, whole = period_rows(periods, stub)
+    # each bar piece and arrow carries its period's fields (tooltip, description): Vega-Lite's
+    # lookup transform from a named dataset fails to compile in a layered chart
+    by_key = {w["k"]: w for w in whole}
+    shared = ("lane", "actor", "from", "to", "joint", "claims", "disputed", "desc")
+    segments = [{**row, **{f: by_key[row["k"]][f] for f in shared}} for row in segments]
+    edges = [{**row, **{f: by_key[row["k"]][f] for f in shared}} for row in edges]
+    lanes = list(dict.fromkeys(p.lane for p in periods))
+    actors = list(dict.fromkeys(p.actor for p in periods))
+    span = hi - lo + 2 * stub
+    # room on the right for the longest note ("with ...; ongoing, as of ..."), about 6 px a letter
+    room = min(0.2, 6 * max((len(w["note"]) for w in whole), default=0) / width)
+    first, last = lo - stub - span / 50, hi + stub + span * (room / (1 - room) + 0.02)
+    spec = _fill(json.loads(_period_template(width, axis)), {
+        _LANES: lanes, _ACTORS: actors, _COLORS: [palette[a] for a in actors],
+        _TITLE: title if title is not None else section.title,
+        _LO: _epoch_ms(first), _HI: _epoch_ms(last),
+        _HEIGHT: max(LANE * len(lanes), 2 * LANE),
+    })  # fmt: skip
     spec["datasets"] = {"segments": segments, "edges": edges, "periods": whole}
     return spec
 

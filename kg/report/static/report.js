@@ -88,7 +88,7 @@
   }
 
   async function chart(target, spec) {
-    var result = await vegaEmbed(target, spec, {renderer: "svg", actions: false, logLevel: vega.Error});
+    var result = await vegaEmbed(target, spec, {renderer: "svg", actions: false, logLevel: 1 /* vega.Error */});
     result.view.addEventListener("click", function (event, item) {
       if (item && item.datum && item.datum.k) show(item.datum.k);
     });
