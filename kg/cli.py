@@ -416,6 +416,35 @@ def serve(
         server.serve(build_dir, host, port, announce=typer.echo, timeout=timeout)
 
 
+@app.command(short_help="Draw the graph as one self-contained HTML report (timelines, map).")
+def report(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The HTML file to write.")
+    ] = Path("build/report.html"),
+    place: Annotated[
+        list[str] | None,
+        typer.Option("--place", "-p", help="A place to focus on (repeatable; default Kidal, "
+                     "then every place with control periods)."),
+    ] = None,
+    png: Annotated[
+        Path | None, typer.Option("--png", help="Also write the first place's control "
+                                  "timeline as a PNG here.")
+    ] = None,
+    endpoint: EndpointOpt = None,
+    build_dir: BuildDir = Path("build"),
+    timeout: TimeoutOpt = 60.0,
+) -> None:
+    """Draw the graph as one HTML file that opens with no network: control, membership,
+    office and event timelines, casualty figures per source, a map; every mark leads to
+    its claims."""
+    with reported():
+        from kg.report import make_report
+
+        result = make_report(output, build_dir=build_dir, endpoint=endpoint,
+                             places=place or [], png=png, timeout=timeout)  # fmt: skip
+        echo_lines(result.lines())
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

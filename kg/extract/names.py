@@ -5,7 +5,7 @@ spaCy's small model finds the spans well and types Sahel names badly (towns as
 persons, a Tuareg general as an organisation), so the spans are taken and the
 types decided here: a span the registry knows is linked to it; a PERSON span
 of two to five capitalised words is a person; an ORG span is typed from its
-head words (:func:`kg.mentions.guess_types`); a GPE or LOC span is a place;
+head words (:func:`kg.mentions.guess_types`); a GPE span the registry does not know is a town (every country is registered), a LOC span an area;
 a FAC span is a site. Only sentences with a capitalised word that no mention
 covers are parsed, in one batch per document.
 
@@ -133,8 +133,11 @@ def _mint(name: str, label: str, found: dict[str, Entity], doc_id: str) -> str |
         types = guess_types(name)
     elif label == "FAC":
         types = ("Site",)
+    elif label == "GPE":
+        # countries are in the registry (every state of the world); an unknown GPE is a town
+        types = ("Settlement",)
     else:
-        types = ("Place",)
+        types = ("Area",)
     key = slugify(name)
     if key not in found:
         found[key] = Entity(key=key, label=name, types=types, discovered=True, first_seen=doc_id)

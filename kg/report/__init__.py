@@ -171,14 +171,17 @@ def make_report(
         vega_js, cached = bundle.finish(pending)
     finally:
         bundle.stop(pending)
+    image = b""
+    if png is not None:
+        first = next((s for s in data.sections if s.kind == "control"), None)
+        if first is None or first.id not in specs:
+            raise KgError(f"--png {png}: {data.focus[0]} has no control period to draw; "
+                          "give a place that has (--place)")  # fmt: skip
+        image = control_png(specs[first.id])
     text = page.render(data, specs, vega_js).encode("utf-8")
     _write(output, text, "-o")
     result = ReportResult(output, len(text), 0.0, _counts(data), bundle_cached=cached)
     if png is not None:
-        first = next((s for s in data.sections if s.kind == "control"), None)
-        if first is None or first.id not in specs:
-            raise KgError(f"--png {png}: {data.focus[0]} has no control period to draw")
-        image = control_png(specs[first.id])
         _write(png, image, "--png")
         result.png, result.png_size = png, len(image)
     result.seconds = time.perf_counter() - began
