@@ -172,9 +172,20 @@ def state_of(ctx: SentenceContext, match: re.Match[str], found: list[str]) -> li
         return states[:1]
     before = ctx.folded[max(0, match.start() - 30) : match.start()]
     for word in re.findall(r"[a-z']+", before)[::-1][:5]:
-        if word in DEMONYMS:
-            return [DEMONYMS[word]]
+        country = _demonym_country(ctx, word)
+        if country:
+            return [country]
     return [ctx.main_country] if ctx.main_country else found
+
+
+def _demonym_country(ctx: SentenceContext, word: str) -> str | None:
+    """The country a demonym or possessive names ("sudanese", "mali's"): the registry's
+    demonyms, then the short list kept here."""
+    name = word[:-2] if word.endswith("'s") else word
+    key = ctx.lookup(name)
+    if key and ctx.is_a(key, "Country"):
+        return key
+    return DEMONYMS.get(word)
 
 
 def within_of(ctx: SentenceContext, match: re.Match[str], holder: Mention) -> list[str]:
@@ -196,6 +207,7 @@ def within_of(ctx: SentenceContext, match: re.Match[str], holder: Mention) -> li
     if adjacent:
         return [adjacent[-1].key]
     demonym = re.search(r"([a-z']+)\s+(?:[a-z-]+\s+)?$", before)
-    if demonym and demonym.group(1) in DEMONYMS:
-        return [DEMONYMS[demonym.group(1)]]
+    country = _demonym_country(ctx, demonym.group(1)) if demonym else None
+    if country:
+        return [country]
     return []
