@@ -44,7 +44,7 @@ from kg.extract.implied import (
     leaving_events,
     placed,
 )
-from kg.extract.parsed import coordinated_claims
+from kg.extract.parsed import coordinated_claims, gerund_subjects
 from kg.model import Document, Extraction
 from kg.registry import Registry, load_registry
 
@@ -101,11 +101,12 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
     claims, minted = claims_stage.extract_claims(doc, found.mentions, dated, knowledge, publisher)
     infobox = infobox_claims(doc, found.mentions, dated, is_a, publisher, registry.lookup)
     claims = coordinated_claims(doc.text, claims, found.mentions, dated, is_a)
+    claims = gerund_subjects(doc.text, claims, found.mentions, is_a)
     claims += infobox.claims
     country = claims_stage.main_country(found.mentions, is_a)
     claims += implied_claims(claims, is_a, registry.jurisdiction.get, country)
     claims = coups_in_countries(leaving_events(claims), is_a, registry.located_in)
-    claims = finest_dates(placed(claims))
+    claims = finest_dates(placed(claims, is_a))
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
     for entity in infobox.entities:
         entities.setdefault(entity.key, entity)

@@ -74,6 +74,7 @@ class Frame:
     territory: str
     date: DatedPhrase | None
     local_at: int
+    gerund: bool = False  # "..., seizing Gao": its subject is the main clause's (read by the parse)
 
 
 def control_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[ControlClaim]:
@@ -88,7 +89,8 @@ def control_claims(ctx: SentenceContext, attributions: list[Attribution]) -> lis
             seen.add((controller, frame.territory, frame.change))
             for attribution in applicable(attributions, frame.local_at):
                 claims.append(ControlClaim(
-                    rule=RULE.format(frame.change), evidence=ctx.evidence(),
+                    rule=RULE.format(frame.change + (".gerund" if frame.gerund else "")),
+                    evidence=ctx.evidence(),
                     claimant=attribution.claimant, polarity=attribution.polarity,
                     controller=controller, territory=frame.territory, change=frame.change,
                     start=start, end=end,
@@ -227,8 +229,10 @@ def active_frame(ctx: SentenceContext, match: re.Match[str], change: ControlChan
         return None
     if change == "gain":
         controllers += [k for k in co_agents(ctx) if k not in controllers]
+    gerund = match.group(0).split()[0].endswith("ing")
     return Frame(
-        change, tuple(controllers), place.key, frame_date(ctx, match.start()), match.start()
+        change, tuple(controllers), place.key, frame_date(ctx, match.start()), match.start(),
+        gerund,
     )
 
 

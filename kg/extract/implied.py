@@ -8,7 +8,8 @@ and repeats that a finer claim makes redundant.
   withdrawal from the alliance" is no withdrawal from a place, so a placeless
   Withdrawal event of that sentence gives way to it.
 - A capture or withdrawal names the place taken or left: without one ("took over
-  as interim leader", "seized power") it is no capture.
+  as interim leader", "seized power") it is no capture, nor is the capture of a
+  whole country.
 - A coup is an event of a country: "seized power in Bamako" is a coup in Mali
   (the country the registry places the town in).
 - A fact told twice in a document, once at a coarser date ("September 2022"
@@ -142,9 +143,12 @@ def coups_in_countries(
 PLACED_EVENTS = ("Capture", "Withdrawal")
 
 
-def placed(claims: Sequence[Claim]) -> list[Claim]:
-    """Drop captures and withdrawals that name no place."""
+def placed(claims: Sequence[Claim], is_a: Callable[[str, str], bool]) -> list[Claim]:
+    """Drop captures and withdrawals that name no place, and captures of a whole country
+    (taking control of a country is a coup, told as such)."""
     return [
         c for c in claims
         if not (isinstance(c, EventClaim) and c.event_type in PLACED_EVENTS and c.place is None)
+        and not (isinstance(c, EventClaim) and c.event_type == "Capture" and c.place
+                 and is_a(c.place, "Country"))
     ]  # fmt: skip

@@ -24,7 +24,7 @@ from typing import Any
 
 from kg.model import Claim, ControlClaim, DatedPhrase, EventClaim, Mention, TimeSpan
 
-__all__ = ["coordinated_claims"]
+__all__ = ["coordinated_claims", "gerund_subjects"]
 
 _LISTING = frozenset({"notably", "including", "especially", "particularly", "namely", "like"})
 _SUCH_AS = ("such", "as")
@@ -228,3 +228,60 @@ def _own_date(
                 return phrase.end or phrase.start
             return phrase.start or phrase.end
     return None
+
+
+_UP = ("pcomp", "advcl", "xcomp", "conj", "prep", "acl", "pobj")
+
+
+def gerund_subjects(
+    text: str, claims: Sequence[Claim], mentions: Sequence[Mention],
+    is_a: Callable[[str, str], bool],
+) -> list[Claim]:
+    """A capture told by a gerund ("The MNLA has ended the occupation of the region by seizing
+    the city", "fighters tightened their grip, seizing Gao") belongs to the subject of the
+    clause the gerund hangs from: the parse finds it; the regex guess is replaced."""
+    gerunds = [c for c in claims if isinstance(c, ControlClaim) and ".gerund." in c.rule]
+    if not gerunds:
+        return list(claims)
+    from kg.extract.analysis import parse
+
+    spans = sorted({(c.evidence.begin, c.evidence.stop) for c in gerunds})
+    subjects: dict[tuple[int, int], list[str]] = {}
+    for (begin, stop), sentence in zip(spans, parse([text[b:e] for b, e in spans]), strict=True):
+        agents = [m for m in mentions if begin <= m.begin and m.stop <= stop
+                  and is_a(m.key, "Agent") and not is_a(m.key, "Person")]  # fmt: skip
+        subjects[(begin, stop)] = _gerund_subject(sentence, begin, agents)
+    result: list[Claim] = []
+    done: set[tuple[object, ...]] = set()
+    for claim in claims:
+        if claim not in gerunds or not subjects.get((claim.evidence.begin, claim.evidence.stop)):
+            result.append(claim)
+            continue
+        assert isinstance(claim, ControlClaim)
+        for key in subjects[(claim.evidence.begin, claim.evidence.stop)]:
+            content = (claim.evidence.begin, key, claim.territory, claim.change, claim.claimant)
+            if content not in done:
+                done.add(content)
+                result.append(replace(claim, controller=key))
+    return result
+
+
+def _gerund_subject(sentence: Any, offset: int, agents: list[Mention]) -> list[str]:
+    keys: list[str] = []
+    for token in sentence:
+        if token.tag_ != "VBG":
+            continue
+        node = token
+        while node.dep_ in _UP and node.head.i != node.i:
+            node = node.head
+            subject = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subject:
+                for part in [subject[0], *subject[0].conjuncts]:
+                    span = (offset + min(t.idx for t in part.subtree),
+                            offset + max(t.idx + len(t.text) for t in part.subtree))  # fmt: skip
+                    inside = [m.key for m in agents if span[0] <= m.begin and m.stop <= span[1]]
+                    keys += [k for k in inside[:1] if k not in keys]
+                break
+        if keys:
+            return keys
+    return keys
