@@ -419,8 +419,9 @@ def serve(
 @app.command(short_help="Draw the graph as one self-contained HTML report (timelines, map).")
 def report(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="The HTML file to write.")
-    ] = Path("build/report.html"),
+        Path | None,
+        typer.Option("--output", "-o", help="The HTML file to write [default: BUILD/report.html]."),
+    ] = None,
     place: Annotated[
         list[str] | None,
         typer.Option("--place", "-p", help="A place to focus on (repeatable; default Kidal, "

@@ -25,9 +25,7 @@ from typing import Any
 
 from kg.errors import KgError
 
-__all__ = ["ReportResult", "make_report", "control_png", "DEFAULT_OUTPUT"]
-
-DEFAULT_OUTPUT = Path("build/report.html")
+__all__ = ["ReportResult", "make_report", "control_png"]
 
 
 @dataclass
@@ -150,20 +148,22 @@ def control_png(spec: dict[str, Any], scale: float = 2.0) -> bytes:
 
 
 def make_report(
-    output: Path = DEFAULT_OUTPUT, *, build_dir: Path = Path("build"),
+    output: Path | None = None, *, build_dir: Path = Path("build"),
     endpoint: str | None = None, places: Sequence[str] = (), png: Path | None = None,
     timeout: float = 60.0, user: str | None = None, password: str | None = None,
 ) -> ReportResult:  # fmt: skip
-    """Write the report of the build (or endpoint) to ``output``; ``png``: the first place's
-    control timeline as a PNG too. Raises KgError (one line, naming the file or option)."""
+    """Write the report of the build (or endpoint) to ``output`` (default: ``report.html`` in
+    the build folder); ``png``: the first place's control timeline as a PNG too. Raises
+    KgError (one line, naming the file or option)."""
     from kg.report import bundle, page
     from kg.report.data import read_report
 
     began = time.perf_counter()
+    canned, sparql, source, local = _runners(build_dir, endpoint, timeout, user, password)
+    output = output if output is not None else Path(build_dir) / "report.html"
     _check_target(output, "-o")
     if png is not None:
         _check_target(png, "--png")
-    canned, sparql, source, local = _runners(build_dir, endpoint, timeout, user, password)
     pending = bundle.start()
     try:
         data = read_report(canned, sparql, source=source, places=places, build_dir=local)
