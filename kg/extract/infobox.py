@@ -47,12 +47,10 @@ from kg.text import fold
 __all__ = ["InfoboxResult", "infobox_claims"]
 
 RULE = "infobox.{}.v1"
-_NAME_WORD = re.compile(r"[A-ZÀ-Ý][\w'’.-]*|(?:ag|ould|ben|bin|al|el|ibn|de|du|le)\b")
-_RESIDUE = re.compile(
-    r"\[\d+\]|†|\bKIA\b|\bPOW\b|\(POW\)|\(WIA\)|\bWIA\b|[*•]|" + r"(?:Flag of |Drapeau |Bandiera )?[\w'() -]{0,40}?\.(?:svg|jpe?g|png|gif)\b",
-    re.I,
-)
-_FLAG = re.compile(r"(?:Flag of |Drapeau |Bandiera )?([\w'() -]{1,40}?)(?:[ _]flag)?\.(?:svg|jpe?g|png|gif)\b", re.I)
+_NAME_WORD = re.compile(r"[A-ZÀ-Ý][\w'’.-]*|(?:al|el|ad|ag)-[A-ZÀ-Ý][\w'’-]*|(?:ag|ould|ben|bin|al|el|ibn|de|du|le)\b")
+_IMAGE = r"(?:Flag of |Drapeau (?:de |du |de la )?|Bandiera (?:del |della )?)?((?:[\w'()-]+ ?){1,6}?)(?:[ _]flag)?\.(?:svg|jpe?g|png|gif)\b"
+_RESIDUE = re.compile(r"\[\d+\]|†|\bKIA\b|\bPOW\b|\(POW\)|\(WIA\)|\bWIA\b|[*•]|" + _IMAGE, re.I)
+_FLAG = re.compile(_IMAGE, re.I)  # an image file name: a flag names the side of the name after it
 _UNTIL = re.compile(r"\(\s*(?:until|till|to|left(?:\s+in)?)\s+([^)]+)\)", re.I)
 _SINCE = re.compile(r"\(\s*(?:since|from|joined(?:\s+in)?)\s+([^)]+)\)", re.I)
 
@@ -262,7 +260,7 @@ def _flag_before(page: Page, begin: int, at: int) -> str | None:
     flags = list(_FLAG.finditer(page.doc.text, begin, at))
     if not flags:
         return None
-    name = flags[-1].group(1).replace("_", " ").strip()
+    name = re.sub(r"[ _]flag$", "", flags[-1].group(1).replace("_", " ").strip(), flags=re.I)
     key = page.lookup(name)
     return key if key and page.is_a(key, "Agent") else None
 
@@ -291,7 +289,7 @@ def _name_spans(text: str, begin: int, stop: int) -> list[tuple[int, int]]:
     more words (names glued by a rendering) is split by the parse's PERSON spans."""
     value = _RESIDUE.sub(lambda m: " " * len(m.group()), text[begin:stop])
     spans: list[tuple[int, int]] = []
-    for chunk in re.finditer(r"[^,;\n()\t]+", value):
+    for chunk in re.finditer(r"(?:[^,;\n()\t ]| (?! ))+", value):  # two spaces part names
         words = list(_NAME_WORD.finditer(chunk.group()))
         if not words:
             continue
@@ -300,7 +298,10 @@ def _name_spans(text: str, begin: int, stop: int) -> list[tuple[int, int]]:
             if len(run) > 5:
                 spans += _split_by_parse(text, begin + chunk.start(), begin + chunk.end())
             continue
-        while words and fold(words[0].group().rstrip(".")) in TITLE_WORDS:
+        while words and (
+            fold(words[0].group().rstrip(".")) in TITLE_WORDS
+            or re.fullmatch(r"[A-Z][a-z]{1,3}\.", words[0].group())  # Cpt., Col., Lt.
+        ):
             words.pop(0)
         if len(words) < 2:
             continue

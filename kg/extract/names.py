@@ -99,6 +99,10 @@ def _uncovered_capital(offset: int, text: str, mentions: Sequence[Mention], star
 def _clean(text: str, begin: int, stop: int) -> tuple[int, int] | None:
     """The span trimmed of a leading article and possessive; None when it is no name."""
     value = text[begin:stop]
+    gap = re.search(r"\s{2,}|\n", value)  # a name never spans a layout gap
+    if gap:
+        stop = begin + gap.start()
+        value = text[begin:stop]
     lead = _LEADING.match(value)
     if lead:
         begin += lead.end()

@@ -32,7 +32,7 @@ from kg.text import fold
 __all__ = ["Field", "fields", "cells"]
 
 _MAX_BLOCK_LINES = 14  # a key's value never runs longer than this
-_PROSE_WORDS = 16  # a line of this many words is prose, not a value
+_PROSE_WORDS = 12  # a line of this many words, mostly lower case, is prose, not a value
 _LINE = re.compile(r"[^\n]*")
 _BULLET = r"^[ \t]*(?:[-*•][ \t]+)?"
 _KEYED = re.compile(_BULLET + r"([A-Za-z][A-Za-z ()'-]{1,30}?)[ \t]*(\d)?[ \t]*[:|][ \t]*(.*)$")
@@ -120,13 +120,21 @@ def _value_lines(
         if (
             _starts_field(line)
             or (spaced and _field_name(spaced.group(1)) and len(line) < 80)
-            or len(line.split()) >= _PROSE_WORDS
+            or _is_prose(line)
         ):
             break
         if line.strip(" \t|"):
             block.append((begin, stop))
         i += 1
     return i, block
+
+
+def _is_prose(line: str) -> bool:
+    """A long line of mostly lower-case words: the article's text, not a value (a list of
+    names and flags is long too, but capitalised)."""
+    words = line.split()
+    lower = sum(1 for w in words if w[:1].islower())
+    return len(words) >= _PROSE_WORDS and lower * 2 > len(words)
 
 
 def _starts_field(line: str) -> bool:
