@@ -43,7 +43,7 @@ WITHDRAWAL_FROM = re.compile(
     r"\b(?:its|their|his|the)\s+(?:[a-z]+\s+)?withdrawals?\s+from\s+(?:all\s+)?(?:the\s+)?"
 )
 GENERIC_ALLIANCE = re.compile(
-    r"^(?:alliance|organi[sz]ation|bloc|coalition|grouping|regional\s+organi[sz]ation|"
+    r"^(?:alliance|organi[sz]ation|bloc|coalition|group|grouping|regional\s+organi[sz]ation|"
     r"regional\s+body|body|force)\b"
 )
 GROUP_NAMED = re.compile(
@@ -54,9 +54,10 @@ GROUP_NAMED = re.compile(
 )
 FOUNDED_BY_LIST = re.compile(
     r"\b(?:was|were)\s+(?:created|founded|established|formed|launched)\b[^.;]{0,120}?"
-    r"\b(?:countries|states|nations|members|groups|movements)\s*(?::|,|by|including)\s*"
+    r"\b(?:countries|states|nations|members|groups|movements)\s*(?::|,|by|including|of)\s*"
 )
-ALIGNED = re.compile(r"-(?:aligned|affiliated|allied)\s+|\s+(?:affiliate|branch)\s+of\s+(?:the\s+)?")
+ALIGNED = re.compile(r"-(?:aligned|affiliated|allied|linked)\s+|\s+(?:affiliate|branch)\s+of\s+(?:the\s+)?")
+BELONG_TO = re.compile(r"\b(?:now\s+|still\s+)?(?:belongs?|belonged|belonging)\s+to\s+(?:the\s+)?")
 COUNT_ANTECEDENT = re.compile(
     r"\b(?:both|the\s+two|the\s+three|all\s+three)\s+(?:countries|states|groups|movements)\b"
 )  # noqa: E501
@@ -75,6 +76,7 @@ def membership_claims(
     found += group_named(ctx, previous)
     found += founded_by_list(ctx)
     found += aligned(ctx)
+    found += belong_to(ctx)
     found += withdrawal_from(ctx)
     claims: list[MembershipClaim] = []
     for member, organisation, change, phrase in unique(found):
@@ -345,4 +347,18 @@ def aligned(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, Date
             gap = ctx.folded[ctx.local(before[-1].stop) : match.start()] if before else ""
             if before and after and APPOSITION.match(gap.replace(" is ", " ").replace(" an ", " ")):
                 found.append((before[-1].key, after[0].key, "state", None))
+    return found
+
+
+def belong_to(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """ "Only Chad and Mauritania now belong to the G5 Sahel": the run of agents before."""
+    found = []
+    for match in BELONG_TO.finditer(ctx.folded):
+        if not is_factual(ctx, match.start()):
+            continue
+        after = _alliances(ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 40)))
+        if not after or ctx.local(after[0].begin) - match.end() > 12:
+            continue
+        members = [m for m in _trailing_list(ctx, [], match.start()) if m != after[0].key]
+        found += [(m, after[0].key, "state", frame_date(ctx, match.start())) for m in members]
     return found
