@@ -93,6 +93,12 @@ _BOUNDARY = re.compile(
     r"[.!?]+[\"'”’»)\]]*(?:\s*\[\d+\])*"  # terminator, closing quotes, reference marks [12]
     rf"(?=\s+(?:[\"'“‘«(]?\s?[{_UPPER}0-9]|pic\.twitter\.com|https?://))"  # “ Several: spaced quotes
 )
+# A news dateline: a place in capitals, maybe its country and a date, maybe the agency, then a
+# dash or colon ("NICE, France (AP) —", "DAKAR, July 23 (Reuters) –", "BAMAKO:").
+DATELINE = re.compile(
+    rf"[{_UPPER}][{_UPPER}'. -]{{2,}}(?:,\s*[A-Z][\w.'-]*(?:\s[A-Z0-9][\w.'-]*){{0,3}}){{0,2}}"
+    r"\s*(?:\([A-Za-z .'-]{2,30}\))?\s*[-–—:]\s+"
+)
 _LAST_WORD = re.compile(r"([A-Za-zÀ-ÿ]+)\.?$")
 _LINE = re.compile(r"[^\n]+")
 
@@ -105,11 +111,14 @@ def sentences(text: str) -> list[Sentence]:
     Page furniture lines are kept whole. A sentence ends at ``.``, ``!`` or
     ``?`` (after closing quotes and reference marks like ``[12]``) followed by
     a space and a capital, digit or opening quote, but not after a known
-    abbreviation (``Col.``, ``Oct.``) or an initial (``U.N.``).
+    abbreviation (``Col.``, ``Oct.``) or an initial (``U.N.``). A news dateline
+    opening a line is a sentence of its own.
 
     >>> text = "Headline\\n\\nHe said \\"no.\\" Then Dr. Guichaoua left. [3] Next."
     >>> [s.text for s in sentences(text)]
     ['Headline', 'He said "no."', 'Then Dr. Guichaoua left. [3]', 'Next.']
+    >>> [s.text for s in sentences("NICE, France (AP) — The unit left.")]
+    ['NICE, France (AP) —', 'The unit left.']
     """
     result: list[Sentence] = []
     for begin, stop in _blocks(text):
@@ -118,7 +127,11 @@ def sentences(text: str) -> list[Sentence]:
             _append(result, text, begin, stop)
             continue
         start = 0
-        for match in _BOUNDARY.finditer(block):
+        dateline = DATELINE.match(block)
+        if dateline:  # "GAO, Mali, Jan 28 (Reuters) - ...": the dateline is no part of the lead
+            _append(result, text, begin, begin + dateline.end())
+            start = dateline.end()
+        for match in _BOUNDARY.finditer(block, start):
             if block[match.start()] == "." and _is_abbreviation(block, match.start()):
                 continue
             _append(result, text, begin + start, begin + match.end())
