@@ -246,7 +246,10 @@ DETERMINERS = frozenset("the a an le la les l".split())
 
 _UP, _LO = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _WORD = rf"[{_UP}](?:[{_UP}{_LO}\u0300-\u036f]|['’-](?=[{_UP}{_LO}]{{2}}))*"
-_NAME = rf"{_WORD}(?:[ \t]+(?:(?:{'|'.join(sorted(PARTICLES))})[ \t]+)?{_WORD}){{0,4}}"
+_NAME = (  # a particle may be hyphenated to the word after it: "Abdel Fattah al-Burhan"
+    rf"{_WORD}(?:[ \t]+(?:(?:{'|'.join(sorted(PARTICLES))})[ \t]+|(?:al|el|ad|ag|ben|bin)-)?"
+    rf"{_WORD}){{0,4}}"
+)
 _PLACE = rf"{_WORD}(?:[ \t]+(?:(?:des|de|du|el|al|la|le)[ \t]+)?{_WORD}){{0,2}}"
 
 

@@ -175,6 +175,10 @@ def claimant_in(ctx: SentenceContext, begin: int, stop: int, minted: list[Entity
     return key
 
 
+# "X took Y, the army said": the reporting verb has its own subject after the comma
+_OWN_SUBJECT = re.compile(r",\s*(?:the|a|an)\s+[a-z-]+(?:\s+[a-z-]+)?\s*$")
+
+
 def reporting_subject(
     ctx: SentenceContext, minted: list[Entity], start: int = 0, stop: int | None = None
 ) -> str | None:
@@ -185,7 +189,7 @@ def reporting_subject(
         verb_at = ctx.absolute(match.start())
         floor = ctx.absolute(start)
         before = [m for m in ctx.agents(floor, verb_at) if verb_at - m.stop < 60]
-        if before:
+        if before and not _OWN_SUBJECT.search(ctx.folded[ctx.local(before[-1].stop) : match.start()]):
             return before[-1].key
         if re.search(r"\b(?:he|she|they)\s+(?:also\s+)?$", ctx.folded[start : match.start()]) and ctx.previous_subjects:
             return ctx.previous_subjects[0]

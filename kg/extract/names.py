@@ -25,7 +25,7 @@ from kg.mentions import guess_types
 from kg.model import Document, Entity, Mention
 from kg.registry import Registry
 from kg.extract.wordlists import words as words_of
-from kg.text import fold, is_furniture, sentences
+from kg.text import DATELINE, fold, is_furniture, sentences
 
 __all__ = ["NameResult", "discover_names"]
 
@@ -68,7 +68,8 @@ def discover_names(doc: Document, mentions: Sequence[Mention], registry: Registr
             if _overlaps(taken, begin, stop):
                 continue
             name = doc.text[begin:stop]
-            key = registry.lookup(name) or _mint(name, ent.label_, found, doc.doc_id)
+            label = _context_label(sentence.text, span[0], ent.label_)
+            key = registry.lookup(name) or _mint(name, label, found, doc.doc_id)
             if key is None:
                 continue
             added.append(Mention(begin, stop, name, key, "parse"))
@@ -80,6 +81,23 @@ _CALENDAR = frozenset(
     """January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split()
 )
+
+
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|near|outside|around|into|towards?|the\s+(?:town|city|village|locality)\s+of|"
+    r"captured|seized|retook|overran|entered|stormed|shelled|besieged)\s+$"
+)
+
+
+def _context_label(text: str, begin: int, label: str) -> str:
+    """The model's label, corrected by the words around the span: a "person" right after
+    "in" / "near" / "the town of" or the object of "captured" is a place; a name in a dateline ("KHARTOUM, Dec 19
+    (Reuters) -") is a place."""
+    if label in ("PERSON", "ORG") and _LOCATIVE_BEFORE.search(text[max(0, begin - 25) : begin]):
+        return "GPE"
+    if label in ("ORG", "PERSON") and begin == 0 and DATELINE.fullmatch(text + " "):
+        return "GPE"
+    return label
 
 
 def _uncovered_capital(offset: int, text: str, mentions: Sequence[Mention], starts: list[int]) -> bool:
