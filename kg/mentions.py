@@ -810,6 +810,8 @@ class _Reader:
                 return False
         elif alias.mode == "cap" and not text[begin].isupper():
             return False
+        elif alias.mode == "cap" and self._inside_name(i, j):
+            return False  # "Liberation" in "National Liberation Movement" is no newspaper
         after = text[stop : stop + 2]
         if after[:1] == "_" or (after[:1] == "." and after[1:].isalpha() and after[1:].islower()):
             return False  # part of an identifier or a file name: FAMa_DIRPA, Mali.svg
@@ -822,6 +824,19 @@ class _Reader:
         if i == j and self.keys[i] in LANGUAGE_NAMES:
             return self._not_a_language(i, j)
         return True
+
+    def _inside_name(self, i: int, j: int) -> bool:
+        """Are tokens i..j flanked on both sides by capitalised words of one name run
+        (spaced, no punctuation between)?"""
+        text = self.doc.text
+        if i == 0 or j + 1 >= len(self.begins):
+            return False
+        if self.gaps[i - 1] != " " or self.gaps[j] != " ":
+            return False
+        left, right = text[self.begins[i - 1]], text[self.begins[j + 1]]
+        return left.isupper() and right.isupper() and self.begins[i - 1] > 0 and (
+            text[self.begins[i - 1] - 1] not in ".!?\n"
+        )
 
     def _not_a_language(self, i: int, j: int) -> bool:
         """A demonym that is not a language ("in French", "French:")."""
