@@ -36,7 +36,7 @@ from kg.endpoint import load_build
 from kg.errors import KgError
 from kg.pipeline import build
 from kg.report import make_report
-from kg.report.data import end_bound, period_bounds, start_bound
+from kg.report.data import end_bound, period_bounds, start_bound, with_items
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -114,6 +114,15 @@ def test_bounds_span_their_precision() -> None:
     start, end = period_bounds(None, "day", None, "day", date(2023, 11, 15))
     assert start.kind == end.kind == "open" and start.lo == end.lo == date(2023, 11, 15)
     assert period_bounds(None, "day", None, "day", None) is None
+
+
+def test_iris_from_a_store_cannot_break_out_of_a_values_block() -> None:
+    text = "SELECT ?c WHERE {\n  #ITEMS\n  ?c ?p ?o }"
+    assert "VALUES ?c { <https://w3id.org/sahel-kg/claim/a1> }" in with_items(
+        text, "c", ["https://w3id.org/sahel-kg/claim/a1"])  # fmt: skip
+    for bad in ("https://x/a> } DROP ALL { <x:y", "https://x/a b", "no-scheme", "https://x/\\"):
+        with pytest.raises(KgError, match="not an IRI"):
+            with_items(text, "c", [bad])
 
 
 # --- the file ------------------------------------------------------------------------

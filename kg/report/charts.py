@@ -12,7 +12,9 @@ How a period bar is drawn (the legend chart, :func:`legend_spec`, shows each):
 - an **open** bound (an ongoing period's end, stated as of a date, or a start
   no source gives) is a faint dashed stub ending in an arrow;
 - a **disputed** period is outlined in red and labelled so;
-- joint controllers are named after the bar ("with ...").
+- joint controllers are named after the bar ("with ..."), as is "ongoing, as of"
+  (after the last bar of a row only: the others' notes would cover the bars; the
+  tooltip and the table say it of every bar).
 """
 
 from __future__ import annotations
@@ -65,6 +67,12 @@ def period_rows(
     segments: list[dict[str, Any]] = []
     edges: list[dict[str, Any]] = []
     whole: list[dict[str, Any]] = []
+    latest: dict[str, Period] = {}
+    for p in periods:
+        if p.lane not in latest or (p.end.hi, p.start.lo) >= (latest[p.lane].end.hi,
+                                                               latest[p.lane].start.lo):
+            latest[p.lane] = p
+    last = {p.key for p in latest.values()}
     for p in periods:
         start, end = p.start, p.end
         x0, x1 = start.lo, end.hi
@@ -92,11 +100,13 @@ def period_rows(
                                      "part": "open"})  # fmt: skip
                     edges.append({"k": p.key, "x": _iso(x0), "shape": "triangle-left"})
         notes = []
-        if p.joint:
+        if p.key not in last:  # a lane's earlier periods: their notes would overlap the bars
+            pass
+        elif p.joint:
             notes.append(f"with {p.joint}")
-        if p.end.kind == "open" and p.ongoing and p.as_of:
+        if p.key in last and p.end.kind == "open" and p.ongoing and p.as_of:
             notes.append(f"ongoing, as of {p.as_of}")
-        if p.disputed:
+        if p.key in last and p.disputed:
             notes.append("⚠ disputed")
         whole.append({
             "k": p.key, "lane": p.lane, "actor": p.actor, "x0": _iso(x0), "x1": _iso(x1),
@@ -224,9 +234,9 @@ def period_spec(
     lanes = list(dict.fromkeys(p.lane for p in periods))
     actors = list(dict.fromkeys(p.actor for p in periods))
     span = hi - lo + 2 * stub
-    # room on the right for the longest note ("with ...; ongoing, as of ..."), about 6 px a letter
-    room = min(0.2, 6 * max((len(w["note"]) for w in whole), default=0) / width)
-    first, last = lo - stub - span / 50, hi + stub + span * (room / (1 - room) + 0.02)
+    # no room is kept for the notes after the last bars: they run past the plot into the
+    # chart's padding (Vega sizes the view to fit them), and the axis shows no empty years
+    first, last = lo - stub - span / 50, hi + stub + span / 50
     spec = _fill(json.loads(_period_template(width, axis)), {
         _LANES: lanes, _ACTORS: actors, _COLORS: [palette[a] for a in actors],
         _TITLE: title if title is not None else section.title,

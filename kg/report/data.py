@@ -19,6 +19,7 @@ import calendar
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,6 +36,7 @@ CHUNK = 1000
 DEFAULT_FOCUS = ("Kidal",)
 #: Map points: the latest event claims listed for a place outside the focus.
 MAP_CLAIMS_PER_PLACE = 10
+_SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\\]*")
 _ITEMS = re.compile(r"^[ \t]*#ITEMS[ \t]*$", re.MULTILINE)
 _POINT = re.compile(r"\s*POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*", re.IGNORECASE)
 
@@ -233,12 +235,14 @@ def read_sparql(name: str) -> str:
 def with_items(text: str, variable: str, iris: Sequence[str]) -> str:
     """The query with its ``#ITEMS`` line replaced by ``VALUES ?variable { <iri> ... }``.
 
-    Each IRI goes through the strict serializer of kg.endpoint (an IRI that is
-    not one raises QueryError), so nothing read from a store can break the text.
+    Each IRI must be an absolute IRI of the characters SPARQL's IRIREF allows
+    (no space, control character, ``<>"{}|^`\\``), else QueryError, so nothing
+    read from a store or an endpoint can break out of its ``<...>``.
     """
-    from kg.endpoint import sparql_term
-
-    values = " ".join(sparql_term(Term("iri", iri)) for iri in iris)
+    bad = next((iri for iri in iris if not _SAFE_IRI.fullmatch(iri)), None)
+    if bad is not None:
+        raise QueryError(f"The store returned {bad!r}, which is not an IRI a query can hold.")
+    values = " ".join(f"<{iri}>" for iri in iris)
     block = f"VALUES ?{variable} {{ {values} }}"
     result, count = _ITEMS.subn(lambda _: block, text, count=1)
     if count != 1:
@@ -264,6 +268,10 @@ def short(iri: str) -> str:
     return iri
 
 
+def _key(name: str, params: Mapping[str, str] | None) -> tuple[str, Any]:
+    return name, None if params is None else tuple(sorted(params.items()))
+
+
 class Reader:
     """Collects marks, claims and documents while the sections are read."""
 
@@ -276,6 +284,29 @@ class Reader:
         self.period_claims: dict[str, list[str]] | None = None
         self.disputed: set[str] | None = None
         self._next = 0
+        self.pool: Executor | None = None
+        self.pending: dict[tuple[str, Any], Future[QueryResult]] = {}
+
+    # -- queries: started ahead in the pool (two at a time), taken in order
+
+    def prefetch(self, name: str, params: Mapping[str, str] | None = None) -> None:
+        """Start canned query ``name`` with ``params`` (or, with no params, the SPARQL text
+        ``name``) in the pool, for :meth:`ask` or :meth:`run` to take later."""
+        key = _key(name, params)
+        if self.pool is None or key in self.pending:
+            return
+        if params is None:
+            self.pending[key] = self.pool.submit(self.sparql, name)
+        else:
+            self.pending[key] = self.pool.submit(self.canned, name, dict(params))
+
+    def ask(self, name: str, params: Mapping[str, str]) -> QueryResult:
+        future = self.pending.pop(_key(name, params), None)
+        return future.result() if future is not None else self.canned(name, params)
+
+    def run(self, text: str) -> QueryResult:
+        future = self.pending.pop(_key(text, None), None)
+        return future.result() if future is not None else self.sparql(text)
 
     # -- helpers
 
@@ -292,7 +323,7 @@ class Reader:
     def claims_of_period(self, period: str) -> list[str]:
         if self.period_claims is None:
             table: dict[str, list[str]] = defaultdict(list)
-            for row in rows(self.sparql(read_sparql("period-claims"))):
+            for row in rows(self.run(read_sparql("period-claims"))):
                 table[_v(row, "period")].append(_v(row, "claim"))
             self.period_claims = table
         return sorted(self.period_claims.get(period, ()))
@@ -304,7 +335,7 @@ class Reader:
                 "SELECT DISTINCT ?x WHERE { GRAPH ?g { { ?x sk:disputedBy ?y } "
                 "UNION { ?y sk:disputedBy ?x } } } ORDER BY ?x"
             )
-            self.disputed = {_v(r, "x") for r in rows(self.sparql(text))}
+            self.disputed = {_v(r, "x") for r in rows(self.run(text))}
         return iri in self.disputed
 
     def add_mark(self, mark: Mark, claims: Iterable[str]) -> str:
@@ -315,7 +346,7 @@ class Reader:
     # -- reading
 
     def load_labels(self) -> None:
-        for row in rows(self.sparql(read_sparql("labels"))):
+        for row in rows(self.run(read_sparql("labels"))):
             self.labels[_v(row, "x")] = _v(row, "label")
 
     def period_from(self, row: Mapping[str, Term | None], lane: str, actor: str) -> Period | None:
@@ -358,7 +389,7 @@ class Sections(Reader):
 
     def control(self, places: Sequence[tuple[str, str]]) -> None:
         for iri, name in places:
-            result = rows(self.canned("control-timeline", {"place": iri}))
+            result = rows(self.ask("control-timeline", {"place": iri}))
             section = Section(
                 id=f"control-{len(self.data.sections)}", kind="control", group="control",
                 title=f"Who controlled {name}", iri=iri,
@@ -387,10 +418,12 @@ class Sections(Reader):
 
     def membership(self) -> None:
         alliances = [(_v(r, "alliance"), self.label(_v(r, "alliance")))
-                     for r in rows(self.sparql(read_sparql("alliances")))]  # fmt: skip
+                     for r in rows(self.run(read_sparql("alliances")))]  # fmt: skip
         alliances.sort(key=lambda a: a[1].casefold())
+        for iri, _ in alliances:
+            self.prefetch("alliance-members", {"alliance": iri})
         for iri, name in alliances:
-            result = rows(self.canned("alliance-members", {"alliance": iri}))
+            result = rows(self.ask("alliance-members", {"alliance": iri}))
             section = Section(
                 id=f"members-{len(self.data.sections)}", kind="membership", group="membership",
                 title=f"Members of {name}", iri=iri,
@@ -416,7 +449,7 @@ class Sections(Reader):
 
     def offices(self) -> None:
         groups: dict[str, list[dict[str, Term | None]]] = defaultdict(list)
-        for row in rows(self.sparql(read_sparql("offices"))):
+        for row in rows(self.run(read_sparql("offices"))):
             groups[_v(row, "within")].append(row)
         order = sorted(groups, key=lambda w: (w == "", self.label(w).casefold() if w else ""))
         for within in order:
@@ -460,7 +493,7 @@ class Sections(Reader):
                          "documents"],
             )  # fmt: skip
             groups: dict[tuple[str, ...], list[dict[str, Term | None]]] = defaultdict(list)
-            for row in rows(self.canned("events", {"place": iri})):
+            for row in rows(self.ask("events", {"place": iri})):
                 key = (_v(row, "start"), _v(row, "startPrecision"), _v(row, "end"),
                        _v(row, "type"), _v(row, "where"))  # fmt: skip
                 groups[key].append(row)
@@ -503,7 +536,7 @@ class Sections(Reader):
                 columns=["date", "where", "type", "figure", "victims", "according to",
                          "polarity", "document"],
             )  # fmt: skip
-            for row in rows(self.canned("casualty-claims", {"place": iri})):
+            for row in rows(self.ask("casualty-claims", {"place": iri})):
                 day = _v(row, "date")
                 when = as_written(date.fromisoformat(day[:10]), _precision(
                     row.get("datePrecision"))) if day else "undated"  # fmt: skip
@@ -533,7 +566,7 @@ class Sections(Reader):
         events: dict[str, list[tuple[str, str]]] = defaultdict(list)
         casualty: set[str] = set()
         placed: list[tuple[str, str, str]] = []
-        for row in rows(self.sparql(read_sparql("place-events"))):
+        for row in rows(self.run(read_sparql("place-events"))):
             if row.get("casualty") is not None:
                 casualty.add(_v(row, "claim"))
             else:
@@ -544,7 +577,7 @@ class Sections(Reader):
         section = Section(id="map", kind="map", group="map", title="Where it happened",
                           columns=["place", "type", "event claims", "in focus"])  # fmt: skip
         points = []
-        for row in rows(self.sparql(read_sparql("map-places"))):
+        for row in rows(self.run(read_sparql("map-places"))):
             match = _POINT.fullmatch(_v(row, "point"))
             kind = _v(row, "type").rsplit("#", 1)[-1]
             if match is None or kind == "Country":
@@ -573,14 +606,17 @@ class Sections(Reader):
     def fetch_claims(self) -> None:
         wanted = sorted({c for claims in self.wanted.values() for c in claims})
         found: dict[str, dict[str, Term | None]] = {}
-        for i in range(0, len(wanted), CHUNK):
-            text = with_items(read_sparql("claims"), "claim", wanted[i : i + CHUNK])
-            for row in rows(self.sparql(text)):
+        texts = [with_items(read_sparql("claims"), "claim", wanted[i : i + CHUNK])
+                 for i in range(0, len(wanted), CHUNK)]  # fmt: skip
+        for text in texts:
+            self.prefetch(text)
+        for text in texts:
+            for row in rows(self.run(text)):
                 found.setdefault(_v(row, "claim"), row)
         docs = sorted({_v(r, "doc") for r in found.values()})
         info: dict[str, dict[str, Term | None]] = {}
         for i in range(0, len(docs), CHUNK):
-            for row in rows(self.sparql(with_items(read_sparql("documents"), "doc",
+            for row in rows(self.run(with_items(read_sparql("documents"), "doc",
                                                    docs[i : i + CHUNK]))):  # fmt: skip
                 info[_v(row, "doc")] = row
         doc_index: dict[str, int] = {}
@@ -622,9 +658,22 @@ def read_report(
     given: Kidal, then every other place with control periods (events and
     casualties of Kidal only). An unknown place is a QueryError naming it.
     """
+    reader = Sections(canned, sparql, source)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kg-report") as pool:
+        reader.pool = pool
+        try:
+            return _read(reader, places, build_dir)
+        finally:
+            for future in reader.pending.values():  # left by an error: not worth running
+                future.cancel()
+
+
+def _read(reader: Sections, places: Sequence[str], build_dir: Path | None) -> ReportData:
+    """:func:`read_report` with the queries started ahead, two at a time, in ``reader.pool``:
+    the store (or endpoint) answers one while the other's rows are read."""
     from kg.queries import LOOKUP, EntityIndex, Param, read_entity_index
 
-    reader = Sections(canned, sparql, source)
+    canned, sparql = reader.canned, reader.sparql
     index = (read_entity_index(build_dir) if build_dir is not None else None) or \
         EntityIndex.from_result(sparql(LOOKUP))  # fmt: skip
     param = Param("place", "entity")
@@ -645,6 +694,15 @@ def read_report(
                   for r in rows(sparql(read_sparql("control-places")))]  # fmt: skip
         others.sort(key=lambda p: p[1].casefold())
         control += [p for p in others if p[0] not in {f[0] for f in focus}]
+    for iri, _ in control:
+        reader.prefetch("control-timeline", {"place": iri})
+    for name in ("period-claims", "alliances", "offices"):
+        reader.prefetch(read_sparql(name))
+    for iri, _ in focus:
+        reader.prefetch("events", {"place": iri})
+        reader.prefetch("casualty-claims", {"place": iri})
+    reader.prefetch(read_sparql("place-events"))
+    reader.prefetch(read_sparql("map-places"))
     reader.control(control)
     reader.membership()
     reader.offices()

@@ -56,7 +56,7 @@ def payload(data: ReportData, specs: dict[str, dict[str, Any]]) -> dict[str, Any
 def packed(document: dict[str, Any]) -> str:
     """JSON -> gzip (no timestamp) -> base64 text."""
     raw = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
 def render(data: ReportData, specs: dict[str, dict[str, Any]], vega_js: str) -> str:
