@@ -77,8 +77,9 @@ def event_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[
         for match in pattern.finditer(ctx.folded):
             if any(b <= match.start() < e for b, e in taken) or not is_factual(ctx, match.start()):
                 continue
-            if BACK_REFERENCE.search(ctx.folded[max(0, match.start() - 40) : match.start()]):
-                continue
+            back = BACK_REFERENCE.search(ctx.folded[max(0, match.start() - 40) : match.start()])
+            if back and not (back.group(0).startswith("since the") and _own_date(ctx, match)):
+                continue  # "since the capture of Kidal in November 2023" tells a dated event
             if (
                 kind in MILITARY
                 and ANAPHORIC_START.match(ctx.folded[: match.start()])
@@ -383,3 +384,9 @@ def event_label(kind: str, ctx: SentenceContext, place: str | None) -> str:
         mention = next((m for m in ctx.mentions if m.key == place), None)
         label = ctx.doc.text[mention.begin : mention.stop] if mention else None
     return f"{name} at {label}" if label else name
+
+
+def _own_date(ctx: SentenceContext, match: re.Match[str]) -> bool:
+    """A date right after the trigger's phrase ("the capture of Kidal ... in November 2023")."""
+    after = ctx.absolute(match.end())
+    return any(0 <= d.begin - after <= 60 and d.start is not None for d in ctx.dates)

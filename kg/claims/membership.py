@@ -56,7 +56,10 @@ FOUNDED_BY_LIST = re.compile(
     r"\b(?:was|were)\s+(?:created|founded|established|formed|launched)\b[^.;]{0,120}?"
     r"\b(?:countries|states|nations|members|groups|movements)\s*(?::|,|by|including|of)\s*"
 )
-ALIGNED = re.compile(r"-(?:aligned|affiliated|allied|linked)\s+|\s+(?:affiliate|branch)\s+of\s+(?:the\s+)?")
+ALIGNED = re.compile(
+    r"-(?:aligned|affiliated|allied|linked)\s+|\s+(?:affiliate|branch)\s+of\s+(?:the\s+)?|"
+    r",\s+(?:which\s+is\s+)?affiliated\s+(?:to|with)\s+(?:the\s+)?"
+)
 BELONG_TO = re.compile(r"\b(?:now\s+|still\s+)?(?:belongs?|belonged|belonging)\s+to\s+(?:the\s+)?")
 COUNT_ANTECEDENT = re.compile(
     r"\b(?:both|the\s+two|the\s+three|all\s+three)\s+(?:countries|states|groups|movements)\b"
