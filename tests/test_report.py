@@ -179,6 +179,23 @@ def test_every_mark_leads_to_claims_with_quote_document_and_offsets(
         assert sorted(data["claims"][i][6] for i in claims) == sorted(r[0].value for r in rows)
 
 
+def test_every_chart_is_valid_vega_lite(corpus_build: Path, cache: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The charts written with Altair pass its Vega-Lite 6 schema (checked here, not in use)."""
+    from kg.report import charts, specs_for
+    from kg.report.data import read_report
+
+    monkeypatch.setattr(charts, "VALIDATE", True)
+    data = read_report(
+        lambda name, params: queries.run_query(name, params, build_dir=corpus_build),
+        lambda text: queries.run_sparql(text, build_dir=corpus_build),
+        source="test", build_dir=corpus_build,
+    )  # fmt: skip
+    specs = specs_for(data)  # raises altair's SchemaValidationError on a bad one
+    assert {s.kind for s in data.sections if s.id in specs} == {
+        "control", "membership", "office", "events", "casualties", "map"}  # fmt: skip
+
+
 def test_the_png_is_the_kidal_timeline_and_not_blank(report: Any) -> None:
     assert report.png is not None and report.png.name == "kidal.png"
     width, height, pixels = decode_png(report.png.read_bytes())

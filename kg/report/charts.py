@@ -141,8 +141,13 @@ _LANES, _ACTORS, _COLORS, _TITLE = "__lanes__", "__actors__", "__colors__", "__t
 _LO, _HI, _HEIGHT = -1_000_001, -1_000_002, 1_000_003
 
 
-@functools.lru_cache(maxsize=4)
-def _period_template(width: int, axis: bool) -> str:
+#: Whether Altair checks each specification against the Vega-Lite schema (about 0.1 s a
+#: chart): off when writing a report, on in tests/test_report.py.
+VALIDATE = False
+
+
+@functools.lru_cache(maxsize=8)
+def _period_template(width: int, axis: bool, validate: bool = False) -> str:
     """The period chart drawn once with Altair, with placeholders for what varies.
 
     Building the chart with Altair costs about 0.15 s (its objects validate
@@ -193,7 +198,7 @@ def _period_template(width: int, axis: bool) -> str:
     )
     chart = alt.layer(bars, arrows, disputed, notes).properties(
         width=width, height=_HEIGHT, title=_TITLE)
-    return json.dumps(chart.to_dict(validate=True))
+    return json.dumps(chart.to_dict(validate=validate))
 
 
 def _fill(value: Any, table: dict[Any, Any]) -> Any:
@@ -237,7 +242,7 @@ def period_spec(
     # no room is kept for the notes after the last bars: they run past the plot into the
     # chart's padding (Vega sizes the view to fit them), and the axis shows no empty years
     first, last = lo - stub - span / 50, hi + stub + span / 50
-    spec = _fill(json.loads(_period_template(width, axis)), {
+    spec = _fill(json.loads(_period_template(width, axis, VALIDATE)), {
         _LANES: lanes, _ACTORS: actors, _COLORS: [palette[a] for a in actors],
         _TITLE: title if title is not None else section.title,
         _LO: _epoch_ms(first), _HI: _epoch_ms(last),
@@ -305,7 +310,7 @@ def events_spec(section: Section, width: int = WIDTH) -> dict[str, Any]:
     )  # fmt: skip
     chart = alt.layer(span, points).properties(
         width=width, height=max(28 * len(kinds), 60), title=section.title)
-    spec = chart.to_dict(validate=len(dated) < 300)
+    spec = chart.to_dict(validate=VALIDATE)
     spec["datasets"] = {"events": dated}
     return spec
 
@@ -340,7 +345,7 @@ def casualties_spec(section: Section, palette: dict[str, str], width: int = WIDT
     per = max((sum(1 for r in numeric if r["incident"] == i) for i in order), default=1)
     chart = alt.layer(bars, ticks, text).properties(
         width=width - 200, height=max(len(order) * (12 * per + 8), 60), title=section.title)
-    spec = chart.to_dict(validate=len(rows) < 300)
+    spec = chart.to_dict(validate=VALIDATE)
     spec["datasets"] = {"figures": rows}
     return spec
 
@@ -376,6 +381,6 @@ def map_spec(section: Section, features: list[dict[str, Any]], frame: Any,
         longitude="lon:Q", latitude="lat:Q", text="name:N", tooltip=tooltip).project(projection)
     chart = alt.layer(land, names, dots, labels).properties(
         width=width, height=int(width * 0.62), title=section.title)  # fmt: skip
-    spec = chart.to_dict(validate=False)
+    spec = chart.to_dict(validate=VALIDATE)
     spec["datasets"] = {"countries": features, "places": points}
     return spec
