@@ -46,7 +46,6 @@ ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = load_registry()  # parsed once: hypothesis calls each test many times
 ARTICLES = [read_article(p)[0] for p in sorted((ROOT / "corpus").glob("*.txt"))]
 SENTENCES = [s.text for doc in ARTICLES for s in sentences(doc.text)]
-SCRATCH = Path(tempfile.mkdtemp(prefix="kg-fuzz-"))
 MAX_EXAMPLES = {
     "dates": 300, "iso": 150, "relative": 150, "front_matter": 300, "mutated_front_matter": 300,
     "bytes": 300, "slug": 300, "mint": 200, "mention": 150, "doc_ids": 200, "literal": 200,
@@ -160,12 +159,14 @@ def mutated_articles(draw: st.DrawFn) -> bytes:
 
 
 def read_bytes(data: bytes) -> tuple[Document, list[str]] | CorpusError:
-    path = SCRATCH / "article.txt"
-    path.write_bytes(data)
-    try:
-        return read_article(path, today=date(2026, 1, 1))
-    except CorpusError as error:
-        return error
+    """read_article on the bytes, from a file in a temporary folder removed at once."""
+    with tempfile.TemporaryDirectory(prefix="kg-fuzz-") as folder:
+        path = Path(folder) / "article.txt"
+        path.write_bytes(data)
+        try:
+            return read_article(path, today=date(2026, 1, 1))
+        except CorpusError as error:
+            return error
 
 
 @examples("mutated_front_matter")

@@ -11,7 +11,7 @@ store.
 
 Refresh the goldens after a deliberate change, then read the diff:
 
-    /work/venv/bin/pytest tests/test_golden_queries.py --update-golden
+    .venv/bin/python -m pytest tests/test_golden_queries.py --update-golden
 """
 
 from __future__ import annotations

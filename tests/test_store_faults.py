@@ -159,14 +159,14 @@ def tail(url: str, loaded: int) -> str:
          "--user and --password (or KG_STORE_PASSWORD)."),
         (("403", 2), "{url} refused PUT of graph ontology with user 'bob' (HTTP 403): check "
          "--user and --password (or KG_STORE_PASSWORD)."),
-        (("500", 2), "{url} answered HTTP 500 to PUT of graph ontology: refused Basic *** for "
-         "/gsp?graph=https%3A%2F%2Fw3id.org%2Fsahel-kg%2Fgraph%2Fontology"),
+        (("500", 2), "{url} answered HTTP 500 to PUT of graph ontology (\"refused Basic *** "
+         "for /gsp?graph=https%3A%2F%2Fw3id.org%2Fsahel-kg%2Fgraph%2Fontology\")."),
         (("close", 2), "The Graph Store at {url} closed the connection during the PUT of graph "
          "ontology."),
         (("hang", 2), "The Graph Store at {url} did not answer the PUT of graph ontology within "
          "1 s (--timeout)."),
-        (("500", 0), "{url} answered HTTP 500 to PUT of graph derived: refused Basic *** for "
-         "/gsp?graph=https%3A%2F%2Fw3id.org%2Fsahel-kg%2Fgraph%2Fderived"),
+        (("500", 0), "{url} answered HTTP 500 to PUT of graph derived (\"refused Basic *** "
+         "for /gsp?graph=https%3A%2F%2Fw3id.org%2Fsahel-kg%2Fgraph%2Fderived\")."),
     ],
     indirect=["faulty"],
 )
@@ -209,9 +209,9 @@ def test_credentials_in_the_url_are_used_and_never_shown(
     assert "DEBUG:urllib3" in done.stderr  # the HTTP library logged its requests ...
     assert_no_secret(done.stdout, done.stderr)  # ... without the password
     assert done.stderr.splitlines()[-1] == (
-        f"Error: {faulty.url} answered HTTP 500 to PUT of graph doc/002_test: refused Basic *** "
-        "for /gsp?graph=https%3A%2F%2Fw3id.org%2Fsahel-kg%2Fgraph%2Fdoc%2F002_test Loaded 1 of 4 "
-        f"graphs into {faulty.url} (derived); not loaded: doc/002_test, ontology, registry."
+        f"Error: {faulty.url} answered HTTP 500 to PUT of graph doc/002_test (\"refused Basic "
+        "*** for /gsp?graph=https%3A%2F%2Fw3id.org%2Fsahel-kg%2Fgraph%2Fdoc%2F002_test\"). Loaded "
+        f"1 of 4 graphs into {faulty.url} (derived); not loaded: doc/002_test, ontology, registry."
     )
 
 
