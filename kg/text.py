@@ -228,6 +228,11 @@ _FURNITURE_PATTERNS = (
     r"(?:contents|table of contents|references|notes|citations|sources|external links|further reading|bibliography)$",  # noqa: E501
     r"last updated\b.{0,40}$",
     r"updated:?\s+(?:on\s+)?(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
+    # bylines and wire credits: "By Adama Diarra", "(Reporting by X in Bamako; Editing by Y)",
+    # an author's blurb "I am X, a journalist ..."
+    r"by\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}\s*$",
+    r"\(?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|written)\s+by\b",
+    r"i\s+am\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3},\s+an?\s+(?:\w+\s+){0,3}(?:journalist|reporter|writer|editor)\b",
     # scraped embeds, markup and signatures
     r"source:? site-\d+$",
     r"(?:pic\.twitter\.com|https?://)\S*$",
