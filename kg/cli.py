@@ -157,6 +157,16 @@ def echo_lines(lines: list[str]) -> None:
         typer.echo(line)
 
 
+def warn_if_changed(build_dir: Path) -> bool:
+    """One warning line when a SPARQL Update changed the build's store after the build."""
+    from kg.store import changed_warning
+
+    note = changed_warning(build_dir)
+    if note:
+        typer.echo(f"Warning: {one_line(note)}", err=True)
+    return note is not None
+
+
 @app.command(short_help="Build the graph from a folder of articles into build/.")
 def build(
     corpus: Annotated[
@@ -290,6 +300,8 @@ def query(
         from kg import queries
 
         params = parse_params(param or [])
+        if endpoint is None:
+            warn_if_changed(build_dir)
         result = queries.run_query(
             name, params, build_dir=build_dir, endpoint=endpoint, timeout=timeout
         )
@@ -330,6 +342,7 @@ def sparql(
             raise QueryError("give the query either as an argument or with --file, not both")
         query_text = read_query_file(file) if file else text
         assert query_text is not None
+        warned = endpoint is None and warn_if_changed(build_dir)
         result = queries.run_sparql(
             query_text,
             build_dir=build_dir,
@@ -337,6 +350,8 @@ def sparql(
             timeout=timeout,
             allow_update=allow_update,
         )
+        if endpoint is None and not warned:  # this very update changed the store
+            warn_if_changed(build_dir)
         typer.echo(queries.render(result, fmt.value), nl=False)
 
 
@@ -371,6 +386,7 @@ def export(
     with reported():
         from kg import export as exporter
 
+        warn_if_changed(build_dir)
         data = exporter.export(build_dir, fmt, output)
         if data is not None:
             sys.stdout.buffer.write(data)
@@ -396,6 +412,7 @@ def load(
         from kg import endpoint
 
         progress = None if not sys.stderr.isatty() else progress_bar()
+        warn_if_changed(build_dir)
         report = endpoint.load_build(
             build_dir, store, user=user, password=password, progress=progress, timeout=timeout
         )
@@ -413,6 +430,7 @@ def serve(
     with reported():
         from kg import serve as server
 
+        warn_if_changed(build_dir)
         server.serve(build_dir, host, port, announce=typer.echo, timeout=timeout)
 
 
@@ -424,7 +442,7 @@ def report(
     ] = None,
     place: Annotated[
         list[str] | None,
-        typer.Option("--place", "-p", help="A place to focus on (repeatable; default Kidal, "
+        typer.Option("--place", help="A place to focus on (repeatable; default Kidal, "
                      "then every place with control periods)."),
     ] = None,
     png: Annotated[

@@ -21,6 +21,7 @@ COMMANDS = {
     "export": "Write the built graph in an RDF format.",
     "load": "Load the build into a triple store (Graph Store).",
     "serve": "Serve the build as a local read-only SPARQL endpoint.",
+    "report": "Draw the graph as one self-contained HTML report (timelines, map).",
 }
 
 

@@ -232,7 +232,7 @@ def test_cli_report_one_line_errors_and_exit_codes(corpus_build: Path, tmp_path:
         "Who controlled Kidal", "Who controlled Gao"]  # fmt: skip
     for args, where in (
         (["-o", str(tmp_path / "no" / "r.html")], "-o "),
-        (["-p", "Atlantis"], "--place 'Atlantis'"),
+        (["--place", "Atlantis"], "--place 'Atlantis'"),
         (["-b", str(tmp_path / "nobuild")], "No build in"),
     ):
         done = subprocess.run([*kg, "report", "-b", str(corpus_build), *args], capture_output=True,
@@ -340,8 +340,8 @@ def test_browser_screenshot_is_not_blank(page: Any) -> None:
 
 def test_browser_dom_holds_the_kidal_periods(page: Any) -> None:
     rows = page.execute_script(
-        "return [...document.querySelectorAll(`article[data-iri='${arguments[0]}'].control tbody tr`)]"
-        ".map(tr => [...tr.cells].slice(0, 4).map(td => td.textContent))", ID + "kidal")
+        "return [...document.querySelectorAll(`article[data-iri='${arguments[0]}'].control "
+        "tbody tr`)].map(tr => [...tr.cells].slice(0, 4).map(td => td.textContent))", ID + "kidal")
     assert [tuple(r) for r in rows] == KIDAL
     first = page.execute_script("return document.querySelector('article.section').dataset.iri")
     assert first == ID + "kidal"

@@ -52,7 +52,7 @@ class ReportResult:
             f"  claims:     {c.get('claims', 0)} from {c.get('documents', 0)} articles",
         ]
         if not self.bundle_cached:
-            out.append("  (the Vega bundle was built from vl-convert-python and cached for next time)")
+            out.append("  (the Vega bundle was made from vl-convert-python, cached for next time)")
         if self.png is not None:
             out.append(f"Wrote {self.png} ({_size(self.png_size)})")
         return out

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from kg.report.data import Bound, Period, Section
@@ -218,8 +218,8 @@ def _fill(value: Any, table: dict[Any, Any]) -> Any:
 def _epoch_ms(day: date) -> int:
     """A day as epoch milliseconds (UTC): given as dates, a layered chart's domain is parsed
     once per layer by Vega-Lite, which then warns that the copies conflict."""
-    moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-    return (moment - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(milliseconds=1)
+    moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1)
 
 
 def period_spec(
@@ -315,7 +315,9 @@ def events_spec(section: Section, width: int = WIDTH) -> dict[str, Any]:
     return spec
 
 
-def casualties_spec(section: Section, palette: dict[str, str], width: int = WIDTH) -> dict[str, Any]:
+def casualties_spec(
+    section: Section, palette: dict[str, str], width: int = WIDTH
+) -> dict[str, Any]:
     """Each reported figure as a bar from its low to its high count, sources side by side."""
     import altair as alt
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from kg.errors import QueryError
 from kg.model import QueryResult, Term
-from kg.vocab import CLAIM, DOC, ID, PERIOD, SK
+from kg.vocab import DOC
 
 SPARQL_DIR = Path(__file__).resolve().parent / "sparql"
 #: Claims looked up per query (a VALUES block of this many IRIs).
@@ -128,14 +128,6 @@ class Document:
 
 
 @dataclass
-class Outline:
-    """Places on the map: lon/lat points; the outlines are added by kg.report.geo."""
-
-    points: list[dict[str, Any]] = field(default_factory=list)
-    off_map: list[str] = field(default_factory=list)
-
-
-@dataclass
 class ReportData:
     source: str
     focus: list[str]  # English labels of the focus places
@@ -143,7 +135,6 @@ class ReportData:
     marks: dict[str, Mark] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
-    places: Outline = field(default_factory=Outline)
     colors: dict[str, str] = field(default_factory=dict)  # actor label -> colour
 
     def count(self, kind: str) -> int:
@@ -257,15 +248,6 @@ def _v(row: Mapping[str, Term | None], name: str) -> str:
 
 def rows(result: QueryResult) -> list[dict[str, Term | None]]:
     return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
-
-
-def short(iri: str) -> str:
-    """``https://w3id.org/sahel-kg/period/ab12`` -> ``period:ab12`` (as the tables write it)."""
-    for prefix, base in (("period:", PERIOD), ("claim:", CLAIM), ("id:", ID), ("doc:", DOC),
-                         ("sk:", SK)):  # fmt: skip
-        if iri.startswith(base):
-            return prefix + iri[len(base) :]
-    return iri
 
 
 def _key(name: str, params: Mapping[str, str] | None) -> tuple[str, Any]:
@@ -497,7 +479,7 @@ class Sections(Reader):
                 key = (_v(row, "start"), _v(row, "startPrecision"), _v(row, "end"),
                        _v(row, "type"), _v(row, "where"))  # fmt: skip
                 groups[key].append(row)
-            for (start, precision, end, kind, where), members in groups.items():
+            for (start, _, end, kind, _), members in groups.items():
                 first = members[0]
                 when = as_written(date.fromisoformat(start[:10]), _precision(
                     first.get("startPrecision"))) if start else "undated"  # fmt: skip
@@ -673,7 +655,7 @@ def _read(reader: Sections, places: Sequence[str], build_dir: Path | None) -> Re
     the store (or endpoint) answers one while the other's rows are read."""
     from kg.queries import LOOKUP, EntityIndex, Param, read_entity_index
 
-    canned, sparql = reader.canned, reader.sparql
+    sparql = reader.sparql
     index = (read_entity_index(build_dir) if build_dir is not None else None) or \
         EntityIndex.from_result(sparql(LOOKUP))  # fmt: skip
     param = Param("place", "entity")
