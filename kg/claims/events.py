@@ -128,7 +128,7 @@ def event_frames(
     nominal = bool(
         re.search(r"(?:ion|ure|al)\s+of$|^(?:re)?capture\s+of", match.group(0))
     )
-    if not keep(ctx, kind, places, start, side_a + side_b, named, nominal):
+    if not keep(ctx, kind, places, start, side_a + side_b, named, nominal, match.start()):
         return []
     if kind == "LeavingGroup" and not _leaves_organisation(ctx, match):
         return []
@@ -179,8 +179,9 @@ def _leaves_organisation(ctx: SentenceContext, match: re.Match[str]) -> bool:
 
 
 def keep(ctx: SentenceContext, kind: str, places: list[str], start: object, sides: tuple[str, ...],
-         named: str | None, nominal: bool = False) -> bool:  # fmt: skip
-    """Is there enough to say an event happened, rather than a word used in passing?"""
+         named: str | None, nominal: bool = False, at: int | None = None) -> bool:  # fmt: skip
+    """Is there enough to say an event happened, rather than a word used in passing?
+    (A statement needs a speaker: an agent, or a person named before it in its clause.)"""
     if kind in ("Capture", "Withdrawal") and not places and start is None:
         return False  # a capture or withdrawal is of a place, at a time
     if kind in ("Capture", "Withdrawal") and not places and nominal:
@@ -189,6 +190,9 @@ def keep(ctx: SentenceContext, kind: str, places: list[str], start: object, side
         return True
     if kind in STRIKES:
         return bool(CASUALTY_WORDS.search(ctx.folded))
+    if kind == "Statement" and at is not None and not sides:
+        begin, _ = clause_bounds(ctx, at)
+        return any(ctx.is_a(m.key, "Person") for m in ctx.between(begin, ctx.absolute(at)))
     return (kind in MILITARY or kind == "Statement") and bool(sides)
 
 
