@@ -472,6 +472,10 @@ def load_build(
         check_url(query_url, "The query endpoint")
     store = open_store(build_dir)
     graphs = sorted(g.value for g in store.named_graphs())
+    if not graphs:
+        from kg.export import empty_store_message
+
+        raise KgError(empty_store_message(build_dir, "load"))
     where = safe_url(store_url)
     session = requests.Session()
     sender = _Sender(session, store_url, user, password, auth, timeout)

@@ -71,6 +71,8 @@ def serialize_build(build_dir: Path, fmt: str) -> bytes:
     rdf_format = getattr(ox.RdfFormat, name)
     store = open_store(build_dir)
     quads = list(store)
+    if not quads:
+        raise KgError(empty_store_message(build_dir, "export"))
     statements: list[Any]
     if keeps_graphs:
         statements = sorted(quads, key=_quad_key)
@@ -79,6 +81,15 @@ def serialize_build(build_dir: Path, fmt: str) -> bytes:
     prefixes = PREFIXES if fmt in ("turtle", "trig", "xml") else None  # JSON-LD: expanded
     data: bytes = ox.serialize(statements, format=rdf_format, prefixes=prefixes) or b""
     return data
+
+
+def empty_store_message(build_dir: Path, what: str) -> str:
+    """Why an empty store is not exported or loaded, and what to do."""
+    from kg.store import changed_after_build, store_path
+
+    why = ", emptied by a SPARQL Update after the build" if changed_after_build(build_dir) else ""
+    return (f"{store_path(build_dir)} holds no triples{why}: nothing to {what}; run `kg build` "
+            "to rebuild it")  # fmt: skip
 
 
 def _triple_key(triple: Any) -> tuple[str, str, str]:

@@ -59,7 +59,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kg.errors import QueryError
+from kg.errors import KgError, QueryError
 from kg.iris import slugify
 from kg.model import QueryResult, Term, TimeSpan
 from kg.vocab import AGENT_CLASSES, EVENT_CLASSES, ID, PLACE_CLASSES, PREFIXES, SK, SKOS, XSD
@@ -535,6 +535,9 @@ class EntityIndex:
         close = close_labels(fold(text), labels)
         hinted = sorted({self.name(i) for k in close for _, i in labels[k] if i in fits})
         hint = f"Did you mean: {', '.join(hinted)}? " if hinted else ""
+        if not self.types:
+            return ("The store holds no entities at all: it is empty (emptied by a SPARQL "
+                    "Update?); run `kg build`.")  # fmt: skip
         if param.name in FITTING_CLASSES and len(fitting) <= 60:
             listing = f"Valid choices: {', '.join(self.name(i) for i in fitting)}"
         else:
@@ -744,11 +747,20 @@ def run_sparql(
     if embedded.query_form(sparql) in embedded.UPDATE_FORMS and allow_update:
         if endpoint is not None:
             raise QueryError("SPARQL Update runs only on the embedded store, not on --endpoint.")
-        if store is None:
-            drop_entity_index(Path(build_dir or "build"))  # it would describe the old data
         target = store if store is not None else embedded.open_store(
             Path(build_dir or "build"), writable=True)  # fmt: skip
-        embedded.update(target, sparql, allow_update=True)
+        marked = False
+        if store is None:  # a build's store: it will differ from kg.trig, and say so
+            built = Path(build_dir or "build")
+            drop_entity_index(built)  # it would describe the old data
+            marked = not embedded.changed_after_build(built)
+            embedded.mark_changed(built, sparql)
+        try:
+            embedded.update(target, sparql, allow_update=True)
+        except KgError:  # refused as a whole (syntax, store error): nothing was changed
+            if marked:
+                (embedded.store_path(built) / embedded.CHANGED_MARK).unlink(missing_ok=True)
+            raise
         clear_entity_cache()
         return QueryResult(("updated",), ((Term("literal", "true", XSD + "boolean"),),))
     run, _, _ = _runner(store, endpoint, build_dir, timeout, user, password)

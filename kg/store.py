@@ -45,7 +45,8 @@ from kg.vocab import PREFIX_BLOCK
 
 __all__ = [
     "STORE_DIR", "store_path", "write_store", "StoreWriter", "open_store", "select", "update",
-    "query_form", "to_term", "from_term", "TRIPLE_VARIABLES", "ASK_VARIABLE",
+    "query_form", "to_term", "from_term", "TRIPLE_VARIABLES", "ASK_VARIABLE", "CHANGED_MARK",
+    "mark_changed", "changed_after_build", "changed_warning",
 ]  # fmt: skip
 
 STORE_DIR = "store"
@@ -265,6 +266,35 @@ def _pieces(trig_path: Path, size: int = LOAD_CHUNK) -> Iterator[bytes]:
                 continue
             yield header + buffer[: cut + 3]
             rest = buffer[cut + 3 :]
+
+
+#: Written into ``store/`` before a SPARQL Update changes a build's store: from then on the
+#: store no longer holds what kg.trig and kg.ttl hold, and every command reading the build
+#: says so, until ``kg build`` replaces the store (and this file with it).
+CHANGED_MARK = "CHANGED-BY-UPDATE.txt"
+
+
+def mark_changed(build_dir: Path, sparql: str) -> None:
+    """Record in ``store/`` that a SPARQL Update is applied to the store (before it runs)."""
+    note = " ".join(sparql.split())
+    with (store_path(build_dir) / CHANGED_MARK).open("a", encoding="utf-8") as stream:
+        stream.write(f"SPARQL Update (kg sparql --allow-update): {note[:500]}\n")
+
+
+def changed_after_build(build_dir: Path) -> bool:
+    """Whether a SPARQL Update changed the build's store after ``kg build`` wrote it."""
+    return (store_path(build_dir) / CHANGED_MARK).is_file()
+
+
+def changed_warning(build_dir: Path) -> str | None:
+    """What to tell whoever reads a build whose store an update changed, or None."""
+    if not changed_after_build(build_dir):
+        return None
+    return (
+        f"{store_path(build_dir)} was changed by SPARQL Update after the build (kg sparql "
+        "--allow-update): queries, export, load and serve see the changed store, kg.trig and "
+        "kg.ttl do not; `kg build` rebuilds it from the corpus"
+    )
 
 
 def open_store(build_dir: Path, *, writable: bool = False) -> ox.Store:

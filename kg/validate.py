@@ -12,7 +12,9 @@ Checks, in order (each adds findings to one report):
 4. ``shacl``: the build's ``kg.trig`` (all named graphs, plus the ontology for
    the class hierarchy) conforms to shapes.ttl; ``blank-nodes``: the data
    graphs hold no blank nodes (the ontology graph may: OWL lists need them).
-5. ``docs``: writes ``<build>/docs/ontology.html``.
+5. ``store``: the build's store was not changed by SPARQL Update after the build
+   (else queries answer from other data than the kg.trig checked above).
+6. ``docs``: writes ``<build>/docs/ontology.html``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 STAGE = "validate.v1"
 BUILD_FILE = "kg.trig"
 DOCS_FILE = Path("docs") / "ontology.html"
-CHECKS = ("parse", "terms", "reasoner", "shacl", "blank-nodes", "docs")
+CHECKS = ("parse", "terms", "reasoner", "shacl", "blank-nodes", "store", "docs")
 
 Severity = Literal["error", "warning", "info"]
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -93,6 +95,7 @@ def validate(
         findings.append(Finding("reasoner", "info", "", "skipped (reasoning turned off)"))
     if build_dir is not None:
         findings += _check_build(build_dir, graph, shapes, str(shapes) in broken)
+        findings += check_store(build_dir)
         findings += write_docs(graph, build_dir / DOCS_FILE)
     else:
         findings.append(Finding("shacl", "info", "", "skipped: no build folder"))
@@ -187,6 +190,21 @@ def _check_build(
     except OntologyError as error:
         return [Finding("shacl", "error", str(build), str(error))]
     return check_blank_nodes(quads) + check_shacl(union_graph(quads, ontology), shapes, str(build))
+
+
+def check_store(build_dir: Path) -> list[Finding]:
+    """The store holds what kg.trig holds: no SPARQL Update changed it after the build."""
+    from kg.store import changed_after_build, store_path
+
+    if not store_path(build_dir).is_dir():
+        return [Finding("store", "info", str(store_path(build_dir)), "skipped: no store")]
+    if not changed_after_build(build_dir):
+        return [Finding("store", "info", str(store_path(build_dir)),
+                        "no SPARQL Update since the build: queries see what kg.trig holds")]
+    return [Finding("store", "error", str(store_path(build_dir)),
+                    "changed by SPARQL Update after the build (kg sparql --allow-update), so "
+                    "queries answer from other data than the kg.trig checked here; run `kg build` "
+                    "to rebuild it")]  # fmt: skip
 
 
 def load_build(path: Path) -> list[pyoxigraph.Quad]:

@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Server, free_port
+from conftest import MakeBuild, Server, free_port
 
 from kg import cli, export
+from kg.store import CHANGED_MARK
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -254,3 +255,74 @@ def test_an_installed_wheel_finds_its_default_gold(wheel: Path, tmp_path: Path) 
     assert module == str(wheel / "kg" / "cli.py")  # the wheel's copy, not the checkout
     assert gold == str(wheel / "kg" / "_resources" / "gold")
     assert files == str(sorted(p.name for p in (ROOT / "tests" / "gold").glob("*.json")))
+
+
+# --- point 4: an update splits the build, and every reader says so -------------------------
+
+CHANGED = "Warning: {store} was changed by SPARQL Update after the build (kg sparql " \
+    "--allow-update): queries, export, load and serve see the changed store, kg.trig and " \
+    "kg.ttl do not; `kg build` rebuilds it from the corpus"  # fmt: skip
+
+
+def test_a_refused_update_marks_nothing(make_build: MakeBuild) -> None:
+    build = make_build()
+    done = kg("sparql", "DROP ALLL", "--allow-update", "--build", build)
+    assert one_error(done).startswith("Error: SPARQL syntax error")
+    assert not (build / "store" / CHANGED_MARK).exists()
+    validated = kg("validate", "--no-reason", "--build", build).stdout
+    assert "no SPARQL Update since the build: queries see what kg.trig holds" in validated
+
+
+def test_after_drop_all_every_command_says_the_store_changed(
+    make_build: MakeBuild, tmp_path: Path
+) -> None:
+    build = make_build()
+    files = {name: (build / name).read_bytes() for name in ("kg.trig", "kg.ttl")}
+    warning = CHANGED.format(store=build / "store")
+
+    done = kg("sparql", "DROP ALL", "--allow-update", "--build", build)
+    assert done.returncode == 0 and "true" in done.stdout
+    assert done.stderr.splitlines() == [warning]
+    assert {name: (build / name).read_bytes() for name in files} == files  # the files are kept
+
+    asked = kg("query", "control-timeline", "-p", "place=Kidal", "--build", build)
+    assert asked.returncode == 1
+    assert asked.stderr.splitlines() == [
+        warning,
+        "Error: Unknown place 'Kidal' for parameter 'place'. The store holds no entities at "
+        "all: it is empty (emptied by a SPARQL Update?); run `kg build`.",
+    ]
+
+    kept = tmp_path / "kg.ttl"
+    kept.write_text("an earlier export")
+    exported = kg("export", "-o", kept, "--build", build)
+    assert exported.returncode == 1
+    assert exported.stderr.splitlines() == [
+        warning,
+        f"Error: {build / 'store'} holds no triples, emptied by a SPARQL Update after the "
+        "build: nothing to export; run `kg build` to rebuild it",
+    ]
+    assert kept.read_text() == "an earlier export"  # never a silent 0-byte file
+    assert kg("export", "--build", build).stdout == ""
+
+    loaded = kg("load", "--store", f"http://127.0.0.1:{free_port()}/store", "--build", build)
+    assert loaded.returncode == 1
+    assert loaded.stderr.splitlines()[-1].endswith("nothing to load; run `kg build` to rebuild it")
+
+    validated = kg("validate", "--no-reason", "--build", build)
+    assert validated.returncode == 1
+    assert (f"error   store       {build / 'store'}: changed by SPARQL Update after the build"
+            in validated.stdout)  # fmt: skip
+    assert validated.stdout.splitlines()[-1].startswith("FAILED: ")
+
+
+def test_an_insert_is_queried_with_the_warning(make_build: MakeBuild) -> None:
+    build = make_build()
+    insert = ('INSERT DATA { GRAPH <https://w3id.org/sahel-kg/graph/registry> { '
+              '<https://w3id.org/sahel-kg/id/kidal> '
+              '<http://www.w3.org/2004/02/skos/core#altLabel> "Zzkidal"@en } }')  # fmt: skip
+    assert kg("sparql", insert, "--allow-update", "--build", build).returncode == 0
+    asked = kg("query", "control-timeline", "-p", "place=zzkidal", "--build", build, "-f", "csv")
+    assert asked.returncode == 0
+    assert asked.stderr.splitlines() == [CHANGED.format(store=build / "store")]
+    assert len(asked.stdout.splitlines()) == 3  # header and Kidal's two periods
