@@ -106,5 +106,5 @@ def test_bad_yaml_gold_is_named(tmp_path: Path) -> None:
 
 def test_unknown_field_in_yaml_gold_is_named() -> None:
     with pytest.raises(CorpusError, match="unknown field"):
-        parse_gold({"doc_id": "x", "facts": [{"kind": "event", "event_type": "Battle",
-                                              "quote": "q", "where": "Kidal"}]}, "x.yaml")  # fmt: skip
+        fact = {"kind": "event", "event_type": "Battle", "quote": "q", "where": "Kidal"}
+        parse_gold({"doc_id": "x", "facts": [fact]}, "x.yaml")

@@ -189,7 +189,8 @@ def reporting_subject(
         verb_at = ctx.absolute(match.start())
         floor = ctx.absolute(start)
         before = [m for m in ctx.agents(floor, verb_at) if verb_at - m.stop < 60]
-        if before and not _OWN_SUBJECT.search(ctx.folded[ctx.local(before[-1].stop) : match.start()]):
+        gap = ctx.folded[ctx.local(before[-1].stop) : match.start()] if before else ""
+        if before and not _OWN_SUBJECT.search(gap):
             return before[-1].key
         if re.search(r"\b(?:he|she|they)\s+(?:also\s+)?$", ctx.folded[start : match.start()]) and ctx.previous_subjects:
             return ctx.previous_subjects[0]

@@ -272,7 +272,7 @@ def withdrawal_from(
     found = []
     for match in WITHDRAWAL_FROM.finditer(ctx.folded):
         rest = ctx.folded[match.end() :]
-        after = _alliances(ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 40)))
+        after = _alliances_after(ctx, match.end())
         if after and ctx.local(after[0].begin) - match.end() <= 12:
             organisation: str | None = after[0].key
         elif GENERIC_ALLIANCE.match(rest):
@@ -309,10 +309,12 @@ def group_named(
     the sentence before are its members."""
     found = []
     for match in GROUP_NAMED.finditer(ctx.folded):
-        after = _alliances(ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 40)))
+        after = _alliances_after(ctx, match.end())
         if not after:
             continue
-        members = [m.key for m in previous if ctx.is_a(m.key, "State") or ctx.is_a(m.key, "ArmedGroup")]
+        members = [
+            m.key for m in previous if ctx.is_a(m.key, "State") or ctx.is_a(m.key, "ArmedGroup")
+        ]
         found += [(m, after[0].key, "state", None) for m in unique(members) if m != after[0].key]
     return found
 
@@ -339,14 +341,14 @@ def aligned(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, Date
     for match in ALIGNED.finditer(ctx.folded):
         if match.group().startswith("-"):
             head = [m for m in ctx.mentions if m.stop == ctx.absolute(match.start())]
-            after = heads_in(ctx, ctx.agents(ctx.absolute(match.end()), ctx.absolute(match.end() + 50)),
-                             ctx.doc.text)  # fmt: skip
+            window = ctx.agents(ctx.absolute(match.end()), ctx.absolute(match.end() + 50))
+            after = heads_in(ctx, window, ctx.doc.text)
             if head and after and ctx.is_a(head[0].key, "Organisation"):
                 found.append((after[0].key, head[0].key, "state", None))
         else:
             before = heads_in(ctx, ctx.agents(ctx.sentence.begin, ctx.absolute(match.start())),
                               ctx.doc.text)  # fmt: skip
-            after = _alliances(ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 40)))
+            after = _alliances_after(ctx, match.end())
             gap = ctx.folded[ctx.local(before[-1].stop) : match.start()] if before else ""
             if before and after and APPOSITION.match(gap.replace(" is ", " ").replace(" an ", " ")):
                 found.append((before[-1].key, after[0].key, "state", None))
@@ -359,9 +361,16 @@ def belong_to(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, Da
     for match in BELONG_TO.finditer(ctx.folded):
         if not is_factual(ctx, match.start()):
             continue
-        after = _alliances(ctx, ctx.between(ctx.absolute(match.end()), ctx.absolute(match.end() + 40)))
+        after = _alliances_after(ctx, match.end())
         if not after or ctx.local(after[0].begin) - match.end() > 12:
             continue
         members = [m for m in _trailing_list(ctx, [], match.start()) if m != after[0].key]
         found += [(m, after[0].key, "state", frame_date(ctx, match.start())) for m in members]
     return found
+
+
+def _alliances_after(ctx: SentenceContext, local_at: int, window: int = 40) -> list[Mention]:
+    """The organisations named within ``window`` characters after local offset."""
+    return _alliances(
+        ctx, ctx.between(ctx.absolute(local_at), ctx.absolute(local_at + window))
+    )

@@ -104,9 +104,7 @@ def finest_dates(claims: Sequence[Claim]) -> list[Claim]:
         content, when = _content(claim), _date_of(claim)
         if content is None or when is None:
             return False
-        return any(
-            _finer(other, when) for other in dated.get(content, ()) if other != when
-        )
+        return any(_finer(other, when) for other in dated.get(content, ()) if other != when)
 
     return [c for c in claims if not coarser(c)]
 

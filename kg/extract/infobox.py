@@ -47,8 +47,13 @@ from kg.text import fold
 __all__ = ["InfoboxResult", "infobox_claims"]
 
 RULE = "infobox.{}.v1"
-_NAME_WORD = re.compile(r"[A-ZÀ-Ý][\w'’.-]*|(?:al|el|ad|ag)-[A-ZÀ-Ý][\w'’-]*|(?:ag|ould|ben|bin|al|el|ibn|de|du|le)\b")
-_IMAGE = r"(?:Flag of |Drapeau (?:de |du |de la )?|Bandiera (?:del |della )?)?((?:[\w'()-]+ ?){1,6}?)(?:[ _]flag)?\.(?:svg|jpe?g|png|gif)\b"
+_NAME_WORD = re.compile(
+    r"[A-ZÀ-Ý][\w'’.-]*|(?:al|el|ad|ag)-[A-ZÀ-Ý][\w'’-]*|(?:ag|ould|ben|bin|al|el|ibn|de|du|le)\b"
+)
+_IMAGE = (
+    r"(?:Flag of |Drapeau (?:de |du |de la )?|Bandiera (?:del |della )?)?"
+    r"((?:[\w'()-]+ ?){1,6}?)(?:[ _]flag)?\.(?:svg|jpe?g|png|gif)\b"
+)
 _RESIDUE = re.compile(r"\[\d+\]|†|\bKIA\b|\bPOW\b|\(POW\)|\(WIA\)|\bWIA\b|[*•]|" + _IMAGE, re.I)
 _FLAG = re.compile(_IMAGE, re.I)  # an image file name: a flag names the side of the name after it
 _UNTIL = re.compile(r"\(\s*(?:until|till|to|left(?:\s+in)?)\s+([^)]+)\)", re.I)
@@ -244,7 +249,9 @@ def _most_specific(page: Page, places: list[Mention]) -> str | None:
 # --- people ------------------------------------------------------------------
 
 
-def _commanders(page: Page, item: Field, sides: dict[int, list[str]], result: InfoboxResult) -> None:
+def _commanders(
+    page: Page, item: Field, sides: dict[int, list[str]], result: InfoboxResult
+) -> None:
     side = sides.get(item.side, []) if item.side is not None else []
     own = None if sides or subject_type(page.doc.title or "") else _subject_organisation(page)
     for key, at in _persons(page, item, result, with_offsets=True):
@@ -358,7 +365,9 @@ def _leaders(page: Page, item: Field, result: InfoboxResult) -> None:
     organisation = _subject_organisation(page)
     titles = table("role_titles")
     text = page.doc.text
-    for match in re.finditer(r"([A-Za-z][A-Za-z -]{1,40}?)\s*:\s*([^,;:\n]+)", text[item.begin : item.stop]):
+    for match in re.finditer(
+        r"([A-Za-z][A-Za-z -]{1,40}?)\s*:\s*([^,;:\n]+)", text[item.begin : item.stop]
+    ):
         role = titles.get(" ".join(fold(match.group(1)).split()))
         if role is None:
             continue
@@ -395,4 +404,3 @@ def _members(page: Page, item: Field, result: InfoboxResult) -> None:
             change=change, start=start if change == "state" else None,
             end=end if change == "leave" else None,
         ))  # fmt: skip
-

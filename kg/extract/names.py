@@ -5,7 +5,8 @@ spaCy's small model finds the spans well and types Sahel names badly (towns as
 persons, a Tuareg general as an organisation), so the spans are taken and the
 types decided here: a span the registry knows is linked to it; a PERSON span
 of two to five capitalised words is a person; an ORG span is typed from its
-head words (:func:`kg.mentions.guess_types`); a GPE span the registry does not know is a town (every country is registered), a LOC span an area;
+head words (:func:`kg.mentions.guess_types`); a GPE span the registry does not know
+is a town (every country is registered), a LOC span an area;
 a FAC span is a site. Only sentences with a capitalised word that no mention
 covers are parsed, in one batch per document.
 
@@ -20,11 +21,11 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg.extract.wordlists import words as words_of
 from kg.iris import slugify
 from kg.mentions import guess_types
 from kg.model import Document, Entity, Mention
 from kg.registry import Registry
-from kg.extract.wordlists import words as words_of
 from kg.text import DATELINE, fold, is_furniture, sentences
 
 __all__ = ["NameResult", "discover_names"]
@@ -32,7 +33,9 @@ __all__ = ["NameResult", "discover_names"]
 _LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
 _CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-Ý][a-zà-ÿ]+")
 _BAD = re.compile(r"\d|[\[\]{}|=@#/\\]|https?:|\.svg|\.jpg")
-_NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|ag|ould|ben|bin|al|el|ibn|de|du|le|la|of|the|and|for|in)$")
+_NAME_WORD = re.compile(
+    r"^(?:[A-ZÀ-Ý][\w'’.-]*|ag|ould|ben|bin|al|el|ibn|de|du|le|la|of|the|and|for|in)$"
+)
 _LOWER_OK = frozenset("ag ould ben bin al el ibn de du le la of the and for in".split())
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 
@@ -48,8 +51,11 @@ class NameResult:
 def discover_names(doc: Document, mentions: Sequence[Mention], registry: Registry) -> NameResult:
     """Mentions of the named-entity spans no mention covers, linked or minted."""
     starts = [m.begin for m in mentions]
-    todo = [s for s in sentences(doc.text)
-            if not is_furniture(s.text) and _uncovered_capital(s.begin, s.text, mentions, starts)]  # fmt: skip
+    todo = [
+        s
+        for s in sentences(doc.text)
+        if not is_furniture(s.text) and _uncovered_capital(s.begin, s.text, mentions, starts)
+    ]
     if not todo:
         return NameResult((), ())
     from kg.extract.analysis import names
@@ -91,7 +97,8 @@ _LOCATIVE_BEFORE = re.compile(
 
 def _context_label(text: str, begin: int, label: str) -> str:
     """The model's label, corrected by the words around the span: a "person" right after
-    "in" / "near" / "the town of" or the object of "captured" is a place; a name in a dateline ("KHARTOUM, Dec 19
+    "in" / "near" / "the town of" or the object of "captured" is a place; a name in a
+    dateline ("KHARTOUM, Dec 19
     (Reuters) -") is a place."""
     if label in ("PERSON", "ORG") and _LOCATIVE_BEFORE.search(text[max(0, begin - 25) : begin]):
         return "GPE"
@@ -100,15 +107,15 @@ def _context_label(text: str, begin: int, label: str) -> str:
     return label
 
 
-def _uncovered_capital(offset: int, text: str, mentions: Sequence[Mention], starts: list[int]) -> bool:
+def _uncovered_capital(
+    offset: int, text: str, mentions: Sequence[Mention], starts: list[int]
+) -> bool:
     for match in _CAPITAL.finditer(text):
         if match.group() in _CALENDAR:
             continue
         at = offset + match.start()
         i = bisect_left(starts, at + 1) - 1
-        covered = any(
-            m.begin <= at < m.stop for m in mentions[max(0, i - 3) : i + 1]
-        )
+        covered = any(m.begin <= at < m.stop for m in mentions[max(0, i - 3) : i + 1])
         if not covered:
             return True
     return False

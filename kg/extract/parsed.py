@@ -69,7 +69,9 @@ def coordinated_claims(
     seen = {(c.kind, _territory(c), getattr(c, "change", None)) for c in claims}
     for (begin, stop), sentence in zip(spans, parsed, strict=True):
         places = [m for m in mentions[bisect_left(starts, begin) :] if m.stop <= stop]
-        places = [m for m in places if m.begin >= begin and any(is_a(m.key, c) for c in _PLACE_CLASSES)]
+        places = [
+            m for m in places if m.begin >= begin and any(is_a(m.key, c) for c in _PLACE_CLASSES)
+        ]
         for claim in by_sentence[(begin, stop)]:
             found = _coordinated(sentence, begin, claim, places, dates, is_a)
             subject = _subject_places(sentence, begin, claim, places, is_a)
@@ -86,7 +88,9 @@ def coordinated_claims(
 
 
 def _may_coordinate(
-    span: tuple[int, int], claims: list[Claim], mentions: Sequence[Mention],
+    span: tuple[int, int],
+    claims: list[Claim],
+    mentions: Sequence[Mention],
     is_a: Callable[[str, str], bool],
 ) -> bool:
     """Only a sentence naming another place beside a claim's place can coordinate it."""
@@ -163,7 +167,10 @@ def _coordinated(
 
 
 def _subject_places(
-    sentence: Any, offset: int, claim: Claim, places: list[Mention],
+    sentence: Any,
+    offset: int,
+    claim: Claim,
+    places: list[Mention],
     is_a: Callable[[str, str], bool],
 ) -> list[str]:
     """The places of the clause's subject, when the claim's place only qualifies it."""
@@ -234,7 +241,9 @@ _UP = ("pcomp", "advcl", "xcomp", "conj", "prep", "acl", "pobj")
 
 
 def gerund_subjects(
-    text: str, claims: Sequence[Claim], mentions: Sequence[Mention],
+    text: str,
+    claims: Sequence[Claim],
+    mentions: Sequence[Mention],
     is_a: Callable[[str, str], bool],
 ) -> list[Claim]:
     """A capture told by a gerund ("The MNLA has ended the occupation of the region by seizing

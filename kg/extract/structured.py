@@ -145,7 +145,9 @@ def _starts_field(line: str) -> bool:
     return False
 
 
-def _block_fields(text: str, name: str, side: int | None, block: list[tuple[int, int]]) -> list[Field]:
+def _block_fields(
+    text: str, name: str, side: int | None, block: list[tuple[int, int]]
+) -> list[Field]:
     """A bare key's value lines: table rows give one field per cell (its side), other lines
     one field each."""
     result: list[Field] = []
