@@ -35,6 +35,8 @@ from typing import Literal
 
 from kg.errors import CorpusError
 from kg.iris import slugify
+from kg.language import Language, article_language
+from kg.language import warning as language_warning
 from kg.model import Document
 
 STAGE = "corpus.v1"
@@ -124,7 +126,10 @@ def read_article(path: Path, *, today: date | None = None) -> tuple[Document, li
     url = meta.get("url", "")
     if url and not _URL.fullmatch(url):
         warnings.append(f"url {url!r} is not an http(s) URL; it is kept as text, fix it")
-    return document_from(path, meta, body, today=today), warnings
+    doc = document_from(path, meta, body, today=today)
+    source = "front matter" if meta.get("language") else "detected"
+    unread = language_warning(Language(doc.language, source))
+    return doc, warnings + ([unread] if unread else [])
 
 
 def decode_article(data: bytes) -> tuple[str, list[str]]:
@@ -204,10 +209,11 @@ def document_from(path: Path, meta: dict[str, str], body: str, *, today: date | 
         if not meta.get(key):
             raise CorpusError(f"no '{key}' in the front matter; add '{key}: YYYY-MM-DD'")
     published = parse_published(meta["published"], today=today)
-    language = meta.get("language", "en")
-    for key, tag in (("language", language), ("original_language", meta.get("original_language"))):
+    for key in ("language", "original_language"):
+        tag = meta.get(key)
         if tag and not _LANGUAGE.match(tag):
             raise CorpusError(f"{key} {tag!r} is not a language tag; write e.g. 'en' or 'fr'")
+    language = article_language(meta.get("language"), body).tag
     stem = path.stem
     return Document(
         doc_id=stem if _SAFE_ID.match(stem) else slugify(stem),

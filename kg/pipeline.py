@@ -275,6 +275,7 @@ def build(
                 loader.add(graph.trig())
             summary = _Summary(
                 documents={x.document.doc_id: x.document.content_hash for x in extractions},
+                languages={x.document.doc_id: x.document.language for x in extractions},
                 discovered=len({e.key for x in extractions for e in x.entities}),
                 claims=Counter(c.kind for x in extractions for c in x.claims),
                 periods=Counter(p.kind for p in periods),
@@ -298,7 +299,7 @@ def build(
             seconds=round(time.perf_counter() - started, 2),
             problems=summary.problems,
         )
-        _write_manifest(staging, report, summary.documents)
+        _write_manifest(staging, report, summary.documents, summary.languages)
         publish(staging, out)
     except OSError as error:
         raise KgError(f"Cannot write the build in {out}: {error.strerror or error}") from None
@@ -313,6 +314,7 @@ class _Summary:
     the files are written)."""
 
     documents: dict[str, str]  # doc_id -> content hash
+    languages: dict[str, str]  # doc_id -> language tag (front matter, or detected)
     discovered: int
     claims: Counter[str]
     periods: Counter[str]
@@ -385,11 +387,14 @@ def check_problems(extracted: CorpusExtraction, *, strict: bool) -> None:
         raise CorpusError(f"no article could be read, nothing built ({listed})")
 
 
-def _write_manifest(folder: Path, report: BuildReport, documents: dict[str, str]) -> None:
+def _write_manifest(
+    folder: Path, report: BuildReport, documents: dict[str, str], languages: dict[str, str]
+) -> None:
     """build/manifest.json: what was built from what (no timestamps: builds are reproducible)."""
     manifest = {
         "stages": list(STAGES),
         "documents": documents,
+        "languages": languages,
         "claims": dict(sorted(report.claims.items())),
         "periods": dict(sorted(report.periods.items())),
         "triples": report.triples,
