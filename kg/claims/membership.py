@@ -252,16 +252,25 @@ def _trailing_list(ctx: SentenceContext, keys: list[str], local_at: int) -> list
 def includes(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
     """ "This regional organisation, which includes A, B and C", "the remaining members A
     and B": the organisation named before (or the document's alliance) has them as members."""
-    found = []
-    for match in INCLUDES.finditer(ctx.folded):
+    return _listed_after(ctx, INCLUDES, "state", fallback=ctx.main_alliance)
+
+
+def _listed_after(
+    ctx: SentenceContext, pattern: re.Pattern[str], change: MembershipChange,
+    fallback: str | None = None,
+) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """The run of agents listed after each match, members of the organisation named before
+    it in the sentence (else ``fallback``, then only for a list of two or more)."""
+    found: list[tuple[str, str, MembershipChange, DatedPhrase | None]] = []
+    for match in pattern.finditer(ctx.folded):
         before = _alliances(ctx, ctx.between(ctx.sentence.begin, ctx.absolute(match.start())))
-        organisation = before[-1].key if before else ctx.main_alliance
+        organisation = before[-1].key if before else fallback
         if organisation is None:
             continue
         members = [m for m in _run_after(ctx, match.end()) if m != organisation]
-        if len(members) < 2 and not before:
+        if len(members) < 2 and not (before and change == "state"):
             continue
-        found += [(m, organisation, "state", None) for m in members]
+        found += [(m, organisation, change, None) for m in members]
     return found
 
 
@@ -323,16 +332,7 @@ def founded_by_list(
     ctx: SentenceContext,
 ) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
     """ "X was created in 2014 at a summit of five countries: A, B, C": its founders."""
-    found = []
-    for match in FOUNDED_BY_LIST.finditer(ctx.folded):
-        before = _alliances(ctx, ctx.between(ctx.sentence.begin, ctx.absolute(match.start())))
-        organisation = before[-1].key if before else None
-        if organisation is None:
-            continue
-        members = [m for m in _run_after(ctx, match.end()) if m != organisation]
-        if len(members) >= 2:
-            found += [(m, organisation, "found", None) for m in members]
-    return found
+    return _listed_after(ctx, FOUNDED_BY_LIST, "found")
 
 
 def aligned(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
