@@ -27,8 +27,8 @@ from kg.claims.frames import (
     subject_agents,
 )
 from kg.extract.wordlists import grouped
-from kg.text import fold
 from kg.model import ControlChange, ControlClaim, DatedPhrase, Mention, TimeSpan
+from kg.text import fold
 
 RULE = "control.{}.v1"
 # The control verbs by frame, as data (kg/extract/wordlists/control_verbs.tsv).
@@ -42,8 +42,9 @@ ALLOWED_TO = re.compile(
     r"\b(?:allowing|allowed|letting|let|enabling)\s+(?:the\s+)?(?:[\w-]+\s+){1,6}to\s+(?:control|hold|run)\b"
 )
 STRONGHOLD = re.compile(r"\b(?:stronghold|bastion|fief|heartland)\s+of\s+(?:the\s+)?")
-UNDER_CONTROL = re.compile(
-    r"\bunder\s+(?:the\s+)?(?:(?:de\s+facto\s+|full\s+|total\s+)?control\s+of\s+|([a-z-]+(?:\s+[a-z-]+)?)\s+control\b)"
+UNDER_CONTROL = re.compile(  # "under rebel control", "under the control of X", "in Islamist hands"
+    r"\b(?:under|in)\s+(?:the\s+)?(?:(?:de\s+facto\s+|full\s+|total\s+)?(?:control|hands)\s+of\s+|"
+    r"([a-z-]+(?:\s+[a-z-]+)?)\s+(?:control|hands)\b)"
 )
 FELL = re.compile(r"\b(?:had\s+)?(?:fallen|fell)\s+(?:to|into\s+the\s+hands\s+of)\s+")
 PASSED_UNDER = re.compile(r"\b(?:passed|fell|came|come|returned|went)\b[^,.;]{0,20}$")
@@ -269,9 +270,9 @@ def under_control_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | N
         else "state"
     )
     if match.group(1):
-        key = CONTROL_ADJECTIVES.get(match.group(1)) or CONTROL_ADJECTIVES.get(
-            match.group(1).split()[-1]
-        )
+        words = match.group(1).split()
+        key = (CONTROL_ADJECTIVES.get(match.group(1)) or CONTROL_ADJECTIVES.get(words[-1])
+               or CONTROL_ADJECTIVES.get(words[0]))  # fmt: skip
         controllers = [key] if key else []
     else:
         stop = ctx.absolute(min(len(ctx.folded), match.end() + 60))
