@@ -83,8 +83,8 @@ def membership_claims(
     found += withdrawal_from(ctx)
     claims: list[MembershipClaim] = []
     for member, organisation, change, phrase in unique(found):
-        if member == organisation:
-            continue
+        if member == organisation or ctx.is_a(member, "CollectiveActor"):
+            continue  # "Islamist fighters belonging to X" are X's fighters, not a member
         start, end = membership_bounds(change, phrase)
         for a in attributions:  # memberships are not what denials here deny
             claims.append(MembershipClaim(
@@ -343,7 +343,8 @@ def aligned(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, Date
             head = [m for m in ctx.mentions if m.stop == ctx.absolute(match.start())]
             window = ctx.agents(ctx.absolute(match.end()), ctx.absolute(match.end() + 50))
             after = heads_in(ctx, window, ctx.doc.text)
-            if head and after and ctx.is_a(head[0].key, "Organisation"):
+            close = after and after[0].begin - ctx.absolute(match.end()) <= 15
+            if head and close and ctx.is_a(head[0].key, "Organisation"):
                 found.append((after[0].key, head[0].key, "state", None))
         else:
             before = heads_in(ctx, ctx.agents(ctx.sentence.begin, ctx.absolute(match.start())),
