@@ -95,6 +95,7 @@ def extract_document(doc: Document, registry: Registry) -> Extraction:
     knowledge = claims_stage.Knowledge(
         is_a=is_a, lookup=registry.lookup, country_of=registry.jurisdiction.get,
         forces_of=lambda country: armed_forces(registry).get(country),
+        institution_of=lambda country, cls: institutions(registry).get((country, cls)),
         town_of=town_lookup(registry),
         label_of=lambda key: registry.entities[key].label if key in registry.entities else None,
     )  # fmt: skip
@@ -146,6 +147,23 @@ def armed_forces(registry: Registry) -> dict[str, str]:
 
 
 _FORCES: dict[int, dict[str, str]] = {}
+_INSTITUTIONS: dict[int, dict[tuple[str, str], str]] = {}
+_INSTITUTION_CLASSES = ("Government", "Junta", "NationalArmedForces")
+
+
+def institutions(registry: Registry) -> dict[tuple[str, str], str]:
+    """(country, class) -> the one registry institution of that class whose dcterms:spatial
+    is the country ("the government" of Mali); left out where two share it."""
+    cached = _INSTITUTIONS.get(id(registry))
+    if cached is None:
+        owners: dict[tuple[str, str], list[str]] = {}
+        for key, country in sorted(registry.jurisdiction.items()):
+            for cls in _INSTITUTION_CLASSES:  # by direct class: a junta is a government too
+                if cls in registry.entities[key].types:
+                    owners.setdefault((country, cls), []).append(key)
+        cached = {pair: keys[0] for pair, keys in owners.items() if len(keys) == 1}
+        _INSTITUTIONS[id(registry)] = cached
+    return cached
 _WORKER_REGISTRY: Registry | None = None
 
 

@@ -48,6 +48,7 @@ class Knowledge:
     lookup: Callable[[str], str | None]
     country_of: Callable[[str], str | None] = lambda key: None  # a national body's country
     forces_of: Callable[[str], str | None] = lambda key: None  # a country's armed forces
+    institution_of: Callable[[str, str], str | None] = lambda key, cls: None
     town_of: Callable[[str], str | None] = lambda key: None  # the town a site is in
     label_of: Callable[[str], str | None] = lambda key: None  # an entity's English label
 
@@ -87,6 +88,7 @@ def extract_claims(
             main_alliance=alliance,
             country_of=knowledge.country_of,
             forces_of=knowledge.forces_of,
+            institution_of=knowledge.institution_of,
             label_of=knowledge.label_of,
         )
         attributions, new = attribute(ctx, publisher, carry)

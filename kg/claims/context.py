@@ -37,6 +37,8 @@ class SentenceContext:
     main_alliance: str | None = None  # the alliance or organisation it mentions most
     country_of: Callable[[str], str | None] = lambda key: None  # a national body's country
     forces_of: Callable[[str], str | None] = lambda key: None  # a country's armed forces
+    # a country's institution of a class (Government, Junta, NationalArmedForces), if one
+    institution_of: Callable[[str, str], str | None] = lambda key, cls: None
     label_of: Callable[[str], str | None] = lambda key: None  # an entity's English label
 
     @cached_property

@@ -188,6 +188,11 @@ def _demonym_country(ctx: SentenceContext, word: str) -> str | None:
     return DEMONYMS.get(word)
 
 
+_GENERIC_CLASS = {"government": "Government", "junta": "Junta", "army": "NationalArmedForces",
+                  "military": "NationalArmedForces"}  # fmt: skip
+_GENERIC_BEFORE = re.compile(r"\b(government|junta|army|military)\s+$")
+
+
 def within_of(ctx: SentenceContext, match: re.Match[str], holder: Mention) -> list[str]:
     """Where the role is held: "of X" / "for X" after it, or an agent, place or demonym right
     before it."""
@@ -210,4 +215,9 @@ def within_of(ctx: SentenceContext, match: re.Match[str], holder: Mention) -> li
     country = _demonym_country(ctx, demonym.group(1)) if demonym else None
     if country:
         return [country]
+    generic = _GENERIC_BEFORE.search(before)
+    if generic and ctx.main_country:  # "a government spokesman": the country's government
+        institution = ctx.institution_of(ctx.main_country, _GENERIC_CLASS[generic.group(1)])
+        if institution:
+            return [institution]
     return []
