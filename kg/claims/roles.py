@@ -73,6 +73,7 @@ def role_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[R
             taken.append((match.start(), match.end()))
             places = within_of(ctx, match, holder)
             role, places = led_by(ctx, match, role, places)
+            role = military_head(ctx, match, role, places)
             if role in STATE_ROLES:
                 places = state_of(ctx, match, places)
             for within in places or [None]:
@@ -109,6 +110,24 @@ def led_by(
     if LED_FIGHT.search(before):
         return "Commander", places
     return role, places
+
+
+MILITARY_UNIT = re.compile(
+    r"^\s+of\s+(?:the\s+)?(?:[\w'-]+\s+){0,4}?(?:base|garrison|camp|unit|brigade|battalion|"
+    r"regiment|guard|corps|division|squadron|company|special\s+forces|operation)\b"
+)
+
+
+def military_head(ctx: SentenceContext, match: re.Match[str], role: str, places: list[str]) -> str:
+    """The head of a base, a unit or armed forces commands it: "the head of the Presidential
+    Guard", "head of the Sevare military base" are commanders, not leaders."""
+    if role != "Leader":
+        return role
+    if MILITARY_UNIT.match(ctx.folded[match.end() : match.end() + 80]):
+        return "Commander"
+    if places and all(ctx.is_a(p, "NationalArmedForces") for p in places):
+        return "Commander"
+    return role
 
 
 BEGINS = re.compile(
