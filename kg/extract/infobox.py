@@ -105,6 +105,9 @@ def infobox_claims(
             _leaders(page, item, result)
         elif item.name == "members":
             _members(page, item, result)
+    from kg.extract.profile import profile_claims  # it builds on this module's readers
+
+    profile_claims(page, found, result)
     return result
 
 
@@ -365,12 +368,14 @@ def _leaders(page: Page, item: Field, result: InfoboxResult) -> None:
     organisation = _subject_organisation(page)
     titles = table("role_titles")
     text = page.doc.text
+    titled = False
     for match in re.finditer(
         r"([A-Za-z][A-Za-z -]{1,40}?)\s*:\s*([^,;:\n]+)", text[item.begin : item.stop]
     ):
         role = titles.get(" ".join(fold(match.group(1)).split()))
         if role is None:
             continue
+        titled = True
         begin, stop = item.begin + match.start(2), item.begin + match.end(2)
         sub = Field(item.name, item.side, begin, stop, text[begin:stop])
         for key in _persons(page, sub, result):
@@ -379,6 +384,10 @@ def _leaders(page: Page, item: Field, result: InfoboxResult) -> None:
                 evidence=make_evidence(page.doc, item.begin + match.start(), stop),
                 claimant=page.publisher, holder=key, role=role, within=organisation,
             ))  # fmt: skip
+    if not titled:
+        from kg.extract.profile import untitled_leaders
+
+        untitled_leaders(page, item, result)
 
 
 def _members(page: Page, item: Field, result: InfoboxResult) -> None:

@@ -37,6 +37,7 @@ _NAME_WORD = re.compile(
     r"^(?:[A-ZÀ-Ý][\w'’.-]*|ag|ould|ben|bin|al|el|ibn|de|du|le|la|of|the|and|for|in)$"
 )
 _LOWER_OK = frozenset("ag ould ben bin al el ibn de du le la of the and for in".split())
+_LEFT_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'’-]+ (?=\S*$)")
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
@@ -143,6 +144,9 @@ def _clean(text: str, begin: int, stop: int) -> tuple[int, int] | None:
         return None
     if any(fold(w.strip(",")) in words_of("ethnonyms") for w in words):
         return None
+    if len(text.split()) <= 5:  # a short line is one name: "Maman Sambo Sidikou" whole
+        while begin > 0 and (left := _LEFT_WORD.search(text, 0, begin)) and left.end() == begin:
+            begin = left.start()
     return begin, stop
 
 
