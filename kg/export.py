@@ -3,7 +3,9 @@
 Dataset formats (TriG, N-Quads, JSON-LD) keep the named graphs; triple formats
 (Turtle, N-Triples, RDF/XML) get the union of all graphs, each triple once.
 Statements are sorted, so the same build always exports the same bytes.
-pyoxigraph writes every format, RDF/XML and JSON-LD included.
+pyoxigraph writes every format, RDF/XML and JSON-LD included. RDF/XML, the
+format of OWL tools, gets the ontology's blank nodes back (the build keeps
+them as skolem IRIs), so owlready2 and Protégé read its class expressions.
 """
 
 from __future__ import annotations
@@ -77,7 +79,10 @@ def serialize_build(build_dir: Path, fmt: str) -> bytes:
     if keeps_graphs:
         statements = sorted(quads, key=_quad_key)
     else:
-        statements = sorted({q.triple for q in quads}, key=_triple_key)
+        triples = {q.triple for q in quads}
+        if fmt == "xml":  # for OWL tools: the ontology's class expressions as blank nodes
+            triples = {_unskolemized(t) for t in triples}
+        statements = sorted(triples, key=_triple_key)
     prefixes = PREFIXES if fmt in ("turtle", "trig", "xml") else None  # JSON-LD: expanded
     data: bytes = ox.serialize(statements, format=rdf_format, prefixes=prefixes) or b""
     return data
@@ -90,6 +95,15 @@ def empty_store_message(build_dir: Path, what: str) -> str:
     why = ", emptied by a SPARQL Update after the build" if changed_after_build(build_dir) else ""
     return (f"{store_path(build_dir)} holds no triples{why}: nothing to {what}; run `kg build` "
             "to rebuild it")  # fmt: skip
+
+
+def _unskolemized(triple: Any) -> Any:
+    """The triple with the build's skolem IRIs (the ontology's OWL blank nodes, kept as
+    ``.well-known/genid/`` IRIs in the store) turned back into blank nodes, which OWL
+    parsers (owlready2, Protégé's OWL API) need for unions and restrictions."""
+    from kg.reasoning import _unskolemized as unskolemized
+
+    return unskolemized(triple)
 
 
 def _triple_key(triple: Any) -> tuple[str, str, str]:

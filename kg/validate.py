@@ -8,7 +8,8 @@ Checks, in order (each adds findings to one report):
    term there is in kg/vocab.py, and each has en and fr rdfs:label and
    skos:definition.
 3. ``reasoner``: HermiT finds the ontology plus the registry consistent and
-   every class satisfiable (skipped with ``reason=False``).
+   every class satisfiable, and the build's data consistent, else names the
+   claims that are not (kg/reasoning.py; skipped with ``reason=False``).
 4. ``shacl``: the build's ``kg.trig`` (all named graphs, plus the ontology for
    the class hierarchy) conforms to shapes.ttl; ``blank-nodes``: the data
    graphs hold no blank nodes (the ontology graph may: OWL lists need them).
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Literal
 
 from kg import ontology as onto
 from kg.errors import OntologyError
+from kg.reasoning import SAMPLE
 from kg.vocab import CLASSES, GRAPH, INDIVIDUALS, PREFIXES, PROPERTIES, SH, XSD
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -76,9 +78,13 @@ class ValidationReport:
 
 
 def validate(
-    build_dir: Path | None, *, reason: bool = True, ontology_dir: Path | None = None
+    build_dir: Path | None, *, reason: bool = True, ontology_dir: Path | None = None,
+    sample: int | None = SAMPLE,
 ) -> ValidationReport:
-    """Run every check on the ontology folder (default: the shipped one) and a build."""
+    """Run every check on the ontology folder (default: the shipped one) and a build.
+
+    With ``reason``, HermiT also checks the build's data (kg/reasoning.py): every article
+    graph, or a sample of ``sample`` of them past that many (None: all)."""
     folder = ontology_dir or onto.ontology_file().parent
     ontology, shapes, registry = (folder / n for n in ("sahel.ttl", "shapes.ttl", "registry.ttl"))
     sources = [ontology, shapes] + ([registry] if registry.is_file() else [])
@@ -93,6 +99,8 @@ def validate(
         findings += check_reasoner(ontology, [registry] if registry in sources else [], broken)
     else:
         findings.append(Finding("reasoner", "info", "", "skipped (reasoning turned off)"))
+    if build_dir is not None and reason and (build_dir / BUILD_FILE).is_file():
+        findings += check_data_reasoner(build_dir / BUILD_FILE, sample)
     if build_dir is not None:
         findings += _check_build(build_dir, graph, shapes, str(shapes) in broken)
         findings += check_store(build_dir)
@@ -175,6 +183,40 @@ def check_reasoner(ontology: Path, abox: list[Path], broken: set[str]) -> list[F
     ]
     note = f"HermiT: {what} consistent, {result.triples} triples ({result.seconds:.1f} s)"
     return findings or [Finding("reasoner", "info", "", note)]
+
+
+def check_data_reasoner(trig: Path, sample: int | None = SAMPLE) -> list[Finding]:
+    """HermiT on the build's data; an inconsistency is reported by claim (or period)."""
+    from kg.reasoning import check_build_data
+
+    try:
+        result = check_build_data(trig, sample=sample)
+    except OntologyError as error:
+        return [Finding("reasoner", "error", str(trig), str(error))]
+    scope = (f"{result.documents} articles" if result.documents == result.total_documents
+             else f"a sample of {result.documents} of {result.total_documents} articles "
+             "(by hash of their graph IRI)")  # fmt: skip
+    if result.consistent:
+        note = (f"HermiT: the build's data ({scope}, with the ontology, registry and derived "
+                f"graphs) consistent, {result.triples} triples ({result.seconds:.1f} s)")  # fmt: skip
+        return [Finding("reasoner", "info", str(trig), note)]
+    if result.context_inconsistent or not result.culprits:
+        return [Finding("reasoner", "error", str(trig), f"HermiT: the build's data ({scope}) is "
+                        "inconsistent even without its claims and periods: check the registry "
+                        "and the articles' nodes")]  # fmt: skip
+    findings = []
+    for culprit in result.culprits:
+        for iri in culprit:
+            others = [compact(o) for o in culprit if o != iri]
+            together = f", together with {', '.join(others)}" if others else ""
+            quote = result.described(iri)
+            findings.append(Finding(
+                "reasoner", "error", iri,
+                f"HermiT: inconsistent with the ontology, the registry and the rest of the "
+                f"data{together} (e.g. a node in two disjoint classes, or a value outside a "
+                f"property's range){': ' + quote if quote else ''}",
+            ))  # fmt: skip
+    return findings
 
 
 def _check_build(
