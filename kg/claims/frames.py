@@ -143,9 +143,9 @@ _PREPOSITIONS = re.compile(
 )
 
 
-_PEOPLE_FROM = re.compile(
+_PEOPLE_FROM = re.compile(  # "combatants of the Islamist movement Ansar Dine" are Ansar Dine
     r"\b(?:soldiers|troops|fighters|mercenaries|members|elements|forces|rebels|men|combatants|"
-    r"militants|units?|commandos)\s+(?:from|of)\s+(?:the\s+)?$"
+    r"militants|units?|commandos)\s+(?:from|of)\s+(?:the\s+)?(?:[a-z'-]+\s+){0,2}$"
 )
 
 
