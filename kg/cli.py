@@ -182,31 +182,52 @@ def build(
         from kg import pipeline
         from kg.resources import resource_path
 
-        progress = None if quiet or not sys.stderr.isatty() else progress_bar()
-        report = pipeline.build(
-            corpus or resource_path("corpus"),
-            out,
-            strict=strict,
-            jobs=jobs,
-            today=date.today(),
-            progress=progress,
-        )
+        with progress_display(not quiet and sys.stderr.isatty()) as progress:
+            report = pipeline.build(
+                corpus or resource_path("corpus"),
+                out,
+                strict=strict,
+                jobs=jobs,
+                today=date.today(),
+                progress=progress,
+            )
         for problem in report.problems:
             typer.echo(one_line(str(problem)), err=True)
         echo_lines(pipeline.report_lines(report))
 
 
-def progress_bar() -> Callable[[int, int], None]:
-    """A minimal progress bar on stderr: ``[#####.....] 12/40``."""
+@contextmanager
+def progress_display(shown: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """``progress(stage, done, total)`` drawn on stderr by rich while the block runs: the
+    stage, a bar, the share done, the time left (from the pace so far) and the time
+    spent; a spinner shows life while one long stage runs. None when not ``shown`` (no
+    terminal, or --quiet): nothing is drawn then."""
+    if not shown:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn,
+        TimeRemainingColumn,
+    )  # fmt: skip
 
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        end = "\n" if done >= total else ""
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}")
-        sys.stderr.flush()
+    display = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+        TextColumn("eta"), TimeRemainingColumn(), TextColumn("elapsed"), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    )  # fmt: skip
+    task = display.add_task("starting", total=None)
+    shown_stage = [""]
 
-    return show
+    def show(stage: str, done: int, total: int) -> None:
+        # a new build-wide stage is drawn at once; steps within a document at the next refresh
+        new = stage.split(":")[0] != shown_stage[0].split(":")[0]
+        display.update(task, description=one_line(stage), completed=done, total=total or None,
+                       refresh=new)  # fmt: skip
+        shown_stage[0] = stage
+
+    with display:
+        yield show
 
 
 @app.command(name="eval", short_help="Score the extraction against gold annotations.")
@@ -421,11 +442,13 @@ def load(
     with reported():
         from kg import endpoint
 
-        progress = None if not sys.stderr.isatty() else progress_bar()
         warn_if_changed(build_dir)
-        report = endpoint.load_build(
-            build_dir, store, user=user, password=password, progress=progress, timeout=timeout
-        )
+        with progress_display(sys.stderr.isatty()) as shown:
+            progress = None if shown is None else (lambda d, t: shown("loading graphs", d, t))
+            report = endpoint.load_build(
+                build_dir, store, user=user, password=password, progress=progress,
+                timeout=timeout,
+            )  # fmt: skip
         echo_lines(endpoint.load_report_lines(report))
 
 

@@ -49,7 +49,9 @@ from kg.model import Document, Extraction
 from kg.registry import Registry, load_registry
 
 STAGES = ("corpus.v1", mentions_stage.STAGE, dates_stage.STAGE, claims_stage.STAGE)
-Progress = Callable[[int, int], None]
+#: ``progress(stage, done, total)``: what the build is doing ("extracting 003.txt: claims",
+#: "deriving periods" ...) and how far it is, in characters of article text extracted.
+Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
 
 
@@ -73,10 +75,18 @@ class BuildReport:
     problems: tuple[CorpusProblem, ...] = field(default=())
 
 
-def extract_document(doc: Document, registry: Registry) -> Extraction:
-    """Mentions, dates and claims of one document."""
-    found = with_names(doc, mentions_stage.find_mentions(doc, registry), registry)
+def extract_document(
+    doc: Document, registry: Registry, step: Callable[[str], None] | None = None
+) -> Extraction:
+    """Mentions, dates and claims of one document; ``step(name)`` as each stage starts."""
+    say = step or _silent
+    say("mentions")
+    registered = mentions_stage.find_mentions(doc, registry)
+    say("names")
+    found = with_names(doc, registered, registry)
+    say("dates")
     dated = dates_stage.find_dates(doc.text, doc.published)
+    say("claims")
     local_types = {e.key: e.types for e in found.discovered}
 
     answers: dict[tuple[str, str], bool] = {}
@@ -185,21 +195,51 @@ def _over_documents(
     progress: Progress | None,
 ) -> Iterator[T]:
     """``work(doc, registry)`` on every document, in order; over ``jobs`` processes (each
-    loads its own registry) when more than one. ``work`` is a module-level function."""
-    total = len(documents)
-    if jobs <= 1 or total < 2 * jobs:
-        for done, doc in enumerate(documents, start=1):
-            yield work(doc, registry)
+    loads its own registry) when more than one. ``work`` is a module-level function; in
+    one process it is also given ``step=`` (the stage within the document, for progress)."""
+    sizes = [len(doc.text) for doc in documents]
+    total, done = sum(sizes), 0
+    if jobs <= 1 or len(documents) < 2 * jobs:
+        for doc, size in zip(documents, sizes, strict=True):
             if progress:
-                progress(done, total)
+                where = f"extracting {_short(doc.path)}"
+                progress(where, done, total)
+                step = partial(_step, progress, where, done, total)
+                yield work(doc, registry, step=step)  # type: ignore[call-arg]
+            else:
+                yield work(doc, registry)
+            done += size
+        if progress:
+            progress("extracted", done, total)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
-        chunk = max(1, min(16, total // (jobs * 8)))
+        chunk = max(1, min(16, len(documents) // (jobs * 8)))
         results = pool.map(partial(_in_worker, work), documents, chunksize=chunk)
-        for done, result in enumerate(results, start=1):
+        for index, result in enumerate(results):
             yield result
-            if progress and (done % chunk == 0 or done == total):
-                progress(done, total)
+            done += sizes[index]
+            if progress:
+                progress(f"extracting on {jobs} processes", done, total)
+
+
+def _silent(stage: str) -> None:
+    """No progress to show."""
+
+
+def _step(progress: Progress, where: str, done: int, total: int, stage: str) -> None:
+    progress(f"{where}: {stage}", done, total)
+
+
+def _short(name: str, width: int = 24) -> str:
+    """A file name cut to ``width`` characters for a progress line, its end kept.
+
+    >>> _short("003_d5d5875c3ab1f7f8.txt", 16)
+    '003_d5d…f7f8.txt'
+    """
+    if len(name) <= width:
+        return name
+    keep = width - 9
+    return name[:keep] + "…" + name[-8:]
 
 
 def extract_all(
@@ -279,6 +319,8 @@ def build(
             del kept
             check_problems(extracted, strict=strict)
             extractions = extracted.extractions
+            stage = _stages(progress)
+            stage("deriving periods")
             periods, disputes = temporal.derive(extractions, town_of=town_lookup(registry))
             ontology_dir = resource_path("ontology")
             fixed = emit.graph_texts(
@@ -301,9 +343,12 @@ def build(
             )
             del extracted, extractions, periods, disputes, loaded  # the files need the room
             # the store first: its memory is let go before the kg.ttl merge takes its own
+            stage("finishing the store")
             stored = loader.finish()
+            stage("writing kg.trig and kg.ttl")
             files = emit.write_build(staging, spool.merged_with(fixed))
             del fixed
+        stage("indexing the entities")
         write_entity_index(staging)  # after the store is closed: see read_entity_index
         report = BuildReport(
             out=out,
@@ -326,6 +371,13 @@ def build(
     return report
 
 
+def _stages(progress: Progress | None) -> Callable[[str], None]:
+    """``stage(name)``: a build-wide stage after the extraction (the bar stays full)."""
+    if progress is None:
+        return _silent
+    return lambda name: progress(name, 1, 1)
+
+
 @dataclass(frozen=True)
 class _Summary:
     """What the report and the manifest need of the extractions (which are let go before
@@ -344,10 +396,14 @@ def _nothing_found(extraction: Extraction) -> CorpusProblem:
                          "no known entity recognised, so nothing was extracted: check that it is the article's text in English, or add its names to ontology/registry.ttl")  # fmt: skip
 
 
-def _document_work(doc: Document, registry: Registry) -> tuple[Extraction, bool, GraphText]:
+def _document_work(
+    doc: Document, registry: Registry, step: Callable[[str], None] | None = None
+) -> tuple[Extraction, bool, GraphText]:
     """One document extracted and its graph serialized; the mentions are dropped (they are
     in the graph), keeping only whether there were any."""
-    extraction = extract_document(doc, registry)
+    extraction = extract_document(doc, registry, step)
+    if step:
+        step("graph")
     graph = emit.document_graph(extraction, registry.entities, stages=STAGES)  # (looked up
     # on the module: the benchmarks time it by wrapping kg.emit.document_graph)
     return _lean(extraction), bool(extraction.mentions), graph

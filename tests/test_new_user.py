@@ -326,3 +326,43 @@ def test_an_insert_is_queried_with_the_warning(make_build: MakeBuild) -> None:
     assert asked.returncode == 0
     assert asked.stderr.splitlines() == [CHANGED.format(store=build / "store")]
     assert len(asked.stdout.splitlines()) == 3  # header and Kidal's two periods
+
+
+# --- point 6: progress on long work ------------------------------------------------------
+
+
+def test_a_terminal_sees_the_stage_and_the_time_left(tmp_path: Path) -> None:
+    import pty
+
+    script = Path(sys.executable).parent / "kg"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "kg"]
+    master, slave = pty.openpty()
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "160", "LINES": "40"}
+    with subprocess.Popen([*command, "build", ROOT / "corpus", "--out", tmp_path / "build"],
+                          stdout=subprocess.PIPE, stderr=slave, env=env) as process:  # fmt: skip
+        os.close(slave)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal is closed: the command ended
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        stdout = process.stdout.read() if process.stdout else b""
+    os.close(master)
+    assert process.returncode == 0
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode("utf-8", "replace"))
+    for stage in ("extracting 000_ca75d0cc00064998.txt", "deriving periods",
+                  "writing kg.trig and kg.ttl", "indexing the entities"):  # fmt: skip
+        assert stage in screen, stage
+    assert re.search(r"\d+% eta [-:0-9]+ elapsed \d:\d\d:\d\d", screen), screen[-2000:]
+    assert stdout.decode().startswith(f"Built {tmp_path / 'build'}/ from 5 documents")
+
+
+def test_no_terminal_no_progress(tmp_path: Path) -> None:
+    done = kg("build", ROOT / "corpus", "--out", tmp_path / "build")
+    assert done.returncode == 0
+    assert done.stderr == ""  # the shipped corpus has nothing to warn about, and no bar
+    assert done.stdout.startswith(f"Built {tmp_path / 'build'}/ from 5 documents")
