@@ -116,7 +116,7 @@ def extract_document(
     claims += infobox.claims
     country = claims_stage.main_country(found.mentions, is_a)
     claims += implied_claims(claims, is_a, registry.jurisdiction.get, country)
-    claims = coups_in_countries(leaving_events(claims), is_a, registry.located_in)
+    claims = coups_in_countries(leaving_events(claims, is_a), is_a, registry.located_in)
     claims = finest_dates(placed(claims, is_a))
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
     for entity in infobox.entities:

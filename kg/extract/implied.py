@@ -50,16 +50,23 @@ def implied_claims(
     return added
 
 
-def leaving_events(claims: Sequence[Claim]) -> list[Claim]:
-    """LeavingGroup events for the leaves of the claims, replacing placeless Withdrawal
-    events quoted from the same sentence."""
+def leaving_events(
+    claims: Sequence[Claim], is_a: Callable[[str, str], bool] = lambda key, cls: False
+) -> list[Claim]:
+    """LeavingGroup events for the leaves of the claims, replacing the Withdrawal events
+    quoted from the same sentence that left no town or site ("withdrew from the group of
+    Sahel states" left no place: the Sahel there is part of a name)."""
     leaves = [c for c in claims if isinstance(c, MembershipClaim) and c.change == "leave"]
     if not leaves:
         return list(claims)
     spans = {(c.evidence.begin, c.evidence.stop) for c in leaves}
+
+    def no_town(place: str | None) -> bool:
+        return place is None or not (is_a(place, "Settlement") or is_a(place, "Site"))
+
     kept = [
         c for c in claims
-        if not (isinstance(c, EventClaim) and c.event_type == "Withdrawal" and c.place is None
+        if not (isinstance(c, EventClaim) and c.event_type == "Withdrawal" and no_town(c.place)
                 and (c.evidence.begin, c.evidence.stop) in spans)
     ]  # fmt: skip
     have = {(c.evidence.begin, c.event_type) for c in kept if isinstance(c, EventClaim)}
