@@ -119,8 +119,9 @@ def extract_document(
     claims = coups_in_countries(leaving_events(claims, is_a), is_a, registry.located_in)
     claims = finest_dates(placed(claims, is_a))
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
-    for entity in infobox.entities:
-        entities.setdefault(entity.key, entity)
+    for entity in infobox.entities:  # a name the registry knows stays the registry's
+        if entity.key not in registry.entities:
+            entities.setdefault(entity.key, entity)
     mentions = sorted((*found.mentions, *infobox.mentions), key=lambda m: (m.begin, m.stop))
     return Extraction(doc, tuple(mentions), tuple(entities[k] for k in sorted(entities)),
                       tuple(claims))  # fmt: skip
