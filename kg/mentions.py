@@ -834,9 +834,16 @@ class _Reader:
         if self.gaps[i - 1] != " " or self.gaps[j] != " ":
             return False
         left, right = text[self.begins[i - 1]], text[self.begins[j + 1]]
-        return left.isupper() and right.isupper() and self.begins[i - 1] > 0 and (
-            text[self.begins[i - 1] - 1] not in ".!?\n"
-        )
+        if not (left.isupper() and right.isupper()):
+            return False
+        before = text[: self.begins[i - 1]].rstrip(" \t")
+        if not before or before[-1] in ".!?\n\"“:":
+            return False  # the left word opens a sentence or a line
+        line_start = text.rfind("\n", 0, self.begins[i]) + 1
+        line_stop = text.find("\n", self.begins[i])
+        words = text[line_start : line_stop if line_stop >= 0 else len(text)].split()
+        capitalised = sum(1 for w in words if w[:1].isupper())
+        return capitalised * 5 < len(words) * 3  # a title-case headline names things word by word
 
     def _not_a_language(self, i: int, j: int) -> bool:
         """A demonym that is not a language ("in French", "French:")."""

@@ -96,7 +96,8 @@ _BOUNDARY = re.compile(
 # A news dateline: a place in capitals, maybe its country and a date, maybe the agency, then a
 # dash or colon ("NICE, France (AP) —", "DAKAR, July 23 (Reuters) –", "BAMAKO:").
 DATELINE = re.compile(
-    rf"[{_UPPER}][{_UPPER}'. -]{{2,}}(?:,\s*[A-Z][\w.'-]*(?:\s[A-Z0-9][\w.'-]*){{0,3}}){{0,2}}"
+    rf"(?!(?:UPDATE|UPDATED|BREAKING|WATCH|LIVE|EXCLUSIVE|ANALYSIS|OPINION|VIDEO|PHOTOS?|EDITOR)\b)"
+    rf"[{_UPPER}]{{3}}[{_UPPER}' -]*(?:,\s*[A-Z][\w.'-]*(?:\s[A-Z0-9][\w.'-]*){{0,3}}){{0,2}}"
     r"\s*(?:\([A-Za-z .'-]{2,30}\))?\s*[-–—:]\s+"
 )
 _LAST_WORD = re.compile(r"([A-Za-zÀ-ÿ]+)\.?$")
@@ -230,9 +231,10 @@ _FURNITURE_PATTERNS = (
     r"updated:?\s+(?:on\s+)?(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
     # bylines and wire credits: "By Adama Diarra", "(Reporting by X in Bamako; Editing by Y)",
     # an author's blurb "I am X, a journalist ..."
-    r"by\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}\s*$",
+    r"by\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){0,3}\s*$",
     r"\(?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|written)\s+by\b",
-    r"i\s+am\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3},\s+an?\s+(?:\w+\s+){0,3}(?:journalist|reporter|writer|editor)\b",
+    r"i\s+am\s+(?-i:[A-Z])[\w'’.-]+(?:\s+(?-i:[A-Z])[\w'’.-]+){0,3},\s+an?\s+(?:\w+\s+){0,3}"
+    r"(?:journalist|reporter|writer|editor)\b",
     # scraped embeds, markup and signatures
     r"source:? site-\d+$",
     r"(?:pic\.twitter\.com|https?://)\S*$",

@@ -154,7 +154,13 @@ def _after_preposition(ctx: SentenceContext, mention: Mention) -> bool:
     for the group people belong to ("soldiers from the Wagner Group" are Wagner)."""
     local = ctx.local(mention.begin)
     before = ctx.folded[max(0, local - 30) : local]
-    return bool(_PREPOSITIONS.search(before)) and not _PEOPLE_FROM.search(before)
+    found = _PREPOSITIONS.search(before)
+    if not found or _PEOPLE_FROM.search(before):
+        return False
+    # "On Monday the MNLA took Gao": the preposition's object is the date, the agent opens
+    # the clause
+    at = mention.begin - len(before) + found.start()
+    return not any(at <= d.begin and d.stop <= mention.begin for d in ctx.dates)
 
 
 def by_agents(ctx: SentenceContext, local_at: int, window: int = 80) -> list[str]:

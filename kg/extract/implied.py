@@ -23,7 +23,13 @@ from dataclasses import replace
 
 from kg.model import Claim, ControlClaim, EventClaim, MembershipClaim, RoleClaim, TimeSpan
 
-__all__ = ["implied_claims"]
+__all__ = [
+    "coups_in_countries",
+    "finest_dates",
+    "implied_claims",
+    "leaving_events",
+    "placed",
+]
 
 
 def implied_claims(
@@ -75,7 +81,7 @@ def leaving_events(
             continue
         have.add((leave.evidence.begin, "LeavingGroup"))
         kept.append(EventClaim(
-            rule=leave.rule.replace("membership.", "event.leaving."), evidence=leave.evidence,
+            rule="event.leaving." + leave.rule, evidence=leave.evidence,
             claimant=leave.claimant, polarity=leave.polarity, event_type="LeavingGroup",
             side_a=(leave.member,), side_b=(leave.organisation,), start=leave.end,
         ))  # fmt: skip

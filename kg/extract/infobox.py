@@ -177,9 +177,11 @@ def _side_name(page: Page, item: Field, result: InfoboxResult) -> str | None:
     """The agent a side cell names first: a mention covering its first segment, a
     registry name, or a new organisation named by that segment ("Government of Mali")."""
     cut = _SUPPORT.search(item.value)
-    segment = _RESIDUE.sub("", item.value[: cut.start()] if cut else item.value).strip()
-    begin = item.begin + item.value.find(segment) if segment else item.begin
-    stop = begin + len(segment)
+    head = item.value[: cut.start()] if cut else item.value
+    blanked = _RESIDUE.sub(lambda m: " " * len(m.group()), head)  # offsets stay the text's
+    lead = len(blanked) - len(blanked.lstrip())
+    begin, stop = item.begin + lead, item.begin + len(blanked.rstrip())
+    segment = " ".join(blanked.split())
     if not segment:
         return None
     whole = [m for m in _inside(page.mentions, begin, stop) if (m.begin, m.stop) == (begin, stop)]
@@ -192,12 +194,14 @@ def _side_name(page: Page, item: Field, result: InfoboxResult) -> str | None:
     if not 2 <= len(words) <= 8 or not words[0][:1].isupper():
         return None
     key = slugify(segment)
+    if key == "x":  # nothing left of the name in ASCII
+        return None
     if key not in {e.key for e in result.entities}:
         result.entities.append(Entity(
             key=key, label=segment, types=guess_types(segment), discovered=True,
             first_seen=page.doc.doc_id,
         ))  # fmt: skip
-    result.mentions.append(Mention(begin, stop, segment, key, "infobox"))
+    result.mentions.append(Mention(begin, stop, page.doc.text[begin:stop], key, "infobox"))
     return key
 
 
@@ -358,7 +362,12 @@ def _subject_organisation(page: Page) -> str | None:
         return key
     wanted = fold(page.doc.title.strip()) if page.doc.title else None
     for mention in page.mentions:
-        if wanted and fold(mention.text) == wanted and page.is_a(mention.key, "Agent"):
+        if (
+            wanted
+            and fold(mention.text) == wanted
+            and page.is_a(mention.key, "Agent")
+            and not page.is_a(mention.key, "Person")
+        ):
             return mention.key
     return None
 

@@ -17,7 +17,7 @@ every discovered entity); a span that overlaps a mention is left to it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,7 +63,7 @@ def discover_names(doc: Document, mentions: Sequence[Mention], registry: Registr
 
     found: dict[str, Entity] = {}
     added: list[Mention] = []
-    taken = [(m.begin, m.stop) for m in mentions]
+    taken = sorted((m.begin, m.stop) for m in mentions)
     for sentence, parsed in zip(todo, names([s.text for s in todo]), strict=True):
         for ent in parsed.ents:
             if ent.label_ not in _LABELS:
@@ -80,7 +80,7 @@ def discover_names(doc: Document, mentions: Sequence[Mention], registry: Registr
             if key is None:
                 continue
             added.append(Mention(begin, stop, name, key, "parse"))
-            taken.append((begin, stop))
+            insort(taken, (begin, stop))
     return NameResult(tuple(added), tuple(found[k] for k in sorted(found)))
 
 
@@ -151,7 +151,10 @@ def _clean(text: str, begin: int, stop: int) -> tuple[int, int] | None:
 
 
 def _overlaps(taken: list[tuple[int, int]], begin: int, stop: int) -> bool:
-    return any(b < stop and begin < e for b, e in taken)
+    """Does [begin, stop) overlap a span of ``taken`` (kept sorted, bisected)?"""
+    at = bisect_left(taken, (begin, begin))
+    before = taken[at - 1] if at else None
+    return bool((before and before[1] > begin) or any(b < stop for b, _ in taken[at : at + 2]))
 
 
 def _mint(name: str, label: str, found: dict[str, Entity], doc_id: str) -> str | None:

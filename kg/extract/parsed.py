@@ -10,8 +10,14 @@ the text gives one:
 - "regained control of several towns, notably Kidal and Tessalit": the
   towns named after "notably" / "including" / "such as" are the object's.
 
-Only sentences that produced a control claim or a placed event are parsed,
-in one batch per document.
+A control claim whose place only qualifies the clause's subject ("Gao, Timbuktu
+and Kidal, the cities of the region of X, were under the control of Y") moves to
+the subject's places, and a capture told by a gerund ("..., seizing Gao") gets
+the subject of the clause the gerund hangs from (:func:`gerund_subjects`).
+
+Only sentences that can need it are parsed: those whose control claim or
+placed event names another place beside its own (one batch per document), and
+those with a gerund capture (a second batch).
 """
 
 from __future__ import annotations
@@ -156,7 +162,7 @@ def _coordinated(
         if place is None or place.key == territory or _level(place.key, is_a) != level:
             continue  # "Tin Telout, Tombouctou Region": a region is no town of the list
         between = text[anchors[0].stop - offset : place.begin - offset]
-        if token in anchor.conjuncts or token.head.conjuncts:
+        if token in anchor.conjuncts or token in head.conjuncts:
             tail = text[place.stop - offset :]
             if not re.search(r"\b(?:and|or|as well as)\b", between + tail[:1]) and not re.search(
                 r"\b(?:and|or)\b", text[anchors[0].begin - offset : place.stop - offset]
@@ -207,7 +213,8 @@ def _listed(anchor: Any) -> list[Any]:
     """Places after "notably", "including", "such as" attached to the anchor's phrase."""
     listed = []
     for token in anchor.head.subtree if anchor.dep_ != "ROOT" else anchor.subtree:
-        if token.lower_ in _LISTING or (token.lower_ == "as" and token.nbor(-1).lower_ == "such"):
+        such_as = token.lower_ == "as" and token.i > 0 and token.doc[token.i - 1].lower_ == "such"
+        if token.lower_ in _LISTING or such_as:
             nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
             while nxt is not None and nxt.pos_ in ("PUNCT", "DET"):
                 nxt = nxt.nbor(1) if nxt.i + 1 < len(nxt.doc) else None
