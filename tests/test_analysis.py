@@ -66,3 +66,10 @@ def test_a_dateline_is_no_subject(tmp_path: Path) -> None:
     extraction = _extract(tmp_path, "GAO, Mali, Jan 28 (Reuters) - French troops took Timbuktu.")
     controllers = {c.controller for c in extraction.claims if c.kind == "control"}
     assert controllers == {"french-armed-forces"}
+
+
+def test_a_fronted_date_is_no_preposition_of_the_subject(tmp_path: Path) -> None:
+    extraction = _extract(tmp_path, "On Monday the MNLA took Gao.")
+    assert {(c.controller, c.territory) for c in extraction.claims if c.kind == "control"} == {
+        ("mnla", "gao")
+    }
