@@ -21,17 +21,20 @@ ontology, registry, articles and derived graphs of ``kg.trig`` together:
   sample of :data:`SAMPLE` articles chosen by the SHA-256 of their graph IRI
   (the same sample on every run), with the ontology, registry and derived
   graphs whole.
-- **Which claims.** When the data is inconsistent, the triples of each claim
-  and period (its node and the ``/interval``, ``/evidence``... nodes under
-  it) are units; HermiT runs on everything else plus halves of the units,
-  down to a smallest set of claims that is inconsistent with the rest
-  (about 2 log2(n) runs per set found, at most :data:`MAX_CULPRITS` sets).
+- **Which claims.** When the data is inconsistent, the triples about each node
+  of the articles and derived graphs (a claim or period with the
+  ``/interval``, ``/evidence``... nodes under it, a mention, an article, a
+  discovered entity) are units; HermiT runs on the ontology and registry
+  plus halves of the units, down to a smallest set of nodes inconsistent
+  with them (each halving halves the input, so a set costs about twice the
+  whole run; at most :data:`MAX_CULPRITS` sets).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -41,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import OntologyError
-from kg.vocab import CLAIM, GRAPH, OWL, PERIOD
+from kg.vocab import BASE, GRAPH, OWL
 
 #: Article graphs reasoned over at most (a deterministic sample past that; None: all).
 SAMPLE = 200
@@ -58,13 +61,13 @@ class DataReasoning:
     """What HermiT said about a build's data."""
 
     consistent: bool
-    culprits: tuple[tuple[str, ...], ...]  # sets of claim/period IRIs inconsistent together
+    culprits: tuple[tuple[str, ...], ...]  # sets of nodes (claims ...) inconsistent together
     documents: int  # article graphs reasoned over
     total_documents: int  # article graphs in the build
     triples: int  # triples given to HermiT (the whole input)
     seconds: float  # the first, whole run
     runs: int  # HermiT runs, including those that looked for the culprits
-    context_inconsistent: bool = False  # inconsistent without any claim or period
+    context_inconsistent: bool = False  # the ontology and registry alone are inconsistent
     evidence: tuple[tuple[str, str], ...] = ()  # (culprit IRI, its quote and article)
 
     def described(self, iri: str) -> str:
@@ -85,19 +88,20 @@ def check_build_data(
     documents = sorted({q.graph_name.value for q in quads
                         if getattr(q.graph_name, "value", "").startswith(_DOC_GRAPH)})  # fmt: skip
     kept = set(sampled(documents, sample))
-    triples = [
-        _unskolemized(q.triple)
-        for q in quads
-        if q.predicate.value != _IMPORTS
-        and (not q.graph_name.value.startswith(_DOC_GRAPH) or q.graph_name.value in kept)
-    ]
-    context, units = split_units(triples)
+    fixed = {GRAPH + "ontology", GRAPH + "registry"}
+    chosen = [q for q in quads if q.predicate.value != _IMPORTS and (
+        not q.graph_name.value.startswith(_DOC_GRAPH) or q.graph_name.value in kept)]  # fmt: skip
+    triples = [_unskolemized(q.triple) for q in chosen]
+    context, units = split_units(
+        (_unskolemized(q.triple), q.graph_name.value in fixed) for q in chosen
+    )
     hermit = _Hermit(java or _java())
     with tempfile.TemporaryDirectory(prefix="kg-hermit-data-") as folder:
         base = _ntriples(context)
+        serialized = {unit: _ntriples(unit_triples) for unit, unit_triples in units.items()}
 
         def consistent(chosen: Sequence[str]) -> bool:
-            body = base + b"".join(_ntriples(units[u]) for u in chosen)
+            body = base + b"".join(serialized[u] for u in chosen)
             return hermit.consistent(body, Path(folder))
 
         started = time.perf_counter()
@@ -122,12 +126,21 @@ _QUOTE = "https://w3id.org/sahel-kg/ontology#quote"
 _SOURCE = "http://www.w3.org/ns/prov#wasDerivedFrom"
 
 
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
 def describe(triples: Sequence[Any]) -> str:
-    """A claim's quote and article, from its own triples: ``"..." (doc 002_test)``."""
+    """A node as its own triples tell it: a claim's quote and article (``"..." in
+    002_test``), else its types (``a Person, Settlement``)."""
     quote = next((t.object.value for t in triples if t.predicate.value == _QUOTE), "")
-    source = next((t.object.value for t in triples if t.predicate.value == _SOURCE), "")
-    parts = [f'"{quote[:120]}"' if quote else "", f"in {source.rsplit('/', 1)[-1]}" if source else ""]
-    return " ".join(p for p in parts if p)
+    sources = sorted({t.object.value.rsplit("/", 1)[-1] for t in triples
+                      if t.predicate.value == _SOURCE})  # fmt: skip
+    where = f"in {', '.join(sources[:3])}{' ...' if len(sources) > 3 else ''}" if sources else ""
+    if quote:
+        return f'"{quote[:120]}" {where}'.strip()
+    types = sorted({re.split(r"[#/]", t.object.value)[-1] for t in triples
+                    if t.predicate.value == _TYPE and hasattr(t.object, "value")})  # fmt: skip
+    return " ".join(p for p in (f"a {', '.join(types)}" if types else "", where) if p)
 
 
 def sampled(documents: Sequence[str], sample: int | None) -> list[str]:
@@ -145,25 +158,35 @@ def sampled(documents: Sequence[str], sample: int | None) -> list[str]:
 
 
 def unit_of(iri: str) -> str | None:
-    """The claim or period a node belongs to: ``claim/X/evidence`` -> ``claim/X``.
+    """The node of the build a node belongs to: ``claim/X/evidence`` -> ``claim/X``,
+    ``id/kidal/geometry`` -> ``id/kidal``; None outside the build's namespace.
 
     >>> unit_of("https://w3id.org/sahel-kg/claim/3f2a/interval")
     'https://w3id.org/sahel-kg/claim/3f2a'
-    >>> unit_of("https://w3id.org/sahel-kg/id/kidal") is None
+    >>> unit_of("https://w3id.org/sahel-kg/id/kidal/geometry")
+    'https://w3id.org/sahel-kg/id/kidal'
+    >>> unit_of("http://www.w3.org/2006/time#Instant") is None
     True
     """
-    for namespace in (CLAIM, PERIOD):
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return namespace + iri[len(namespace) :].split("/")[0]
-    return None
+    if not iri.startswith(BASE):
+        return None
+    parts = iri[len(BASE) :].split("/")
+    if len(parts) < 2 or parts[0] in ("ontology", ".well-known"):
+        return None
+    if parts[0] == "graph" and parts[1] == "doc" and len(parts) > 2:
+        return BASE + "/".join(parts[:3])
+    return BASE + "/".join(parts[:2])
 
 
-def split_units(triples: Iterable[Any]) -> tuple[list[Any], dict[str, list[Any]]]:
-    """(context triples, claim or period IRI -> its triples), by the subject's unit."""
+def split_units(triples: Iterable[tuple[Any, bool]]) -> tuple[list[Any], dict[str, list[Any]]]:
+    """(context triples, node -> its triples): the triples of the ontology and registry
+    graphs (flagged True) are the context; the others go to their subject's node
+    (claim, period, mention, article, discovered entity), or to the context when the
+    subject is outside the build's namespace."""
     context: list[Any] = []
     units: dict[str, list[Any]] = {}
-    for triple in sorted(set(triples), key=str):
-        unit = unit_of(getattr(triple.subject, "value", ""))
+    for triple, fixed in sorted(set(triples), key=lambda item: str(item[0])):
+        unit = None if fixed else unit_of(getattr(triple.subject, "value", ""))
         if unit is None:
             context.append(triple)
         else:

@@ -202,8 +202,8 @@ def check_data_reasoner(trig: Path, sample: int | None = SAMPLE) -> list[Finding
         return [Finding("reasoner", "info", str(trig), note)]
     if result.context_inconsistent or not result.culprits:
         return [Finding("reasoner", "error", str(trig), f"HermiT: the build's data ({scope}) is "
-                        "inconsistent even without its claims and periods: check the registry "
-                        "and the articles' nodes")]  # fmt: skip
+                        "inconsistent in its ontology and registry graphs alone: rebuild with "
+                        "`kg build` after fixing ontology/registry.ttl")]  # fmt: skip
     findings = []
     for culprit in result.culprits:
         for iri in culprit:
@@ -212,9 +212,9 @@ def check_data_reasoner(trig: Path, sample: int | None = SAMPLE) -> list[Finding
             quote = result.described(iri)
             findings.append(Finding(
                 "reasoner", "error", iri,
-                f"HermiT: inconsistent with the ontology, the registry and the rest of the "
-                f"data{together} (e.g. a node in two disjoint classes, or a value outside a "
-                f"property's range){': ' + quote if quote else ''}",
+                f"HermiT: inconsistent with the ontology and the registry{together} (e.g. a "
+                f"node in two disjoint classes, or a value outside a property's range)"
+                f"{': ' + quote if quote else ''}",
             ))  # fmt: skip
     return findings
 

@@ -18,10 +18,10 @@ from conftest import TINY_TRIG, write_build
 
 from kg.export import export
 from kg.ontology import ontology_file
-from kg.reasoning import check_build_data
+from kg.reasoning import check_build_data, sampled
 
 #: A claim that makes an article its controller: an sk:Agent that is an sk:NewsArticle,
-#: two disjoint classes.
+#: two disjoint classes (the claim, and the article's node that types it, are named).
 BAD_CLAIM = """
 g:doc\\/002_test {
   claim:c3 a sk:TerritorialControl, sk:Claim ; sk:controller doc:002_test ;
@@ -47,8 +47,8 @@ def test_the_data_is_consistent_and_the_sample_is_stable(owl_build: Path) -> Non
     result = check_build_data(owl_build / "kg.trig")
     assert result.consistent and result.culprits == () and result.runs == 1
     assert (result.documents, result.total_documents) == (1, 1)
-    sampled = check_build_data(owl_build / "kg.trig", sample=0)
-    assert (sampled.consistent, sampled.documents, sampled.total_documents) == (True, 0, 1)
+    assert sampled([f"g{i}" for i in range(300)], 200) == sampled([f"g{i}" for i in range(300)], 200)
+    assert len(sampled([f"g{i}" for i in range(300)], 200)) == 200
 
 
 def kg(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -64,10 +64,12 @@ def test_validate_names_the_inconsistent_claim(tmp_path: Path) -> None:
     done = kg("validate", "--build", build)
     assert done.returncode == 1, done.stdout + done.stderr
     errors = [line for line in done.stdout.splitlines() if line.startswith("error   reasoner")]
+    why = "(e.g. a node in two disjoint classes, or a value outside a property's range)"
     assert errors == [
-        "error   reasoner    claim:c3: HermiT: inconsistent with the ontology, the registry and "
-        "the rest of the data (e.g. a node in two disjoint classes, or a value outside a "
-        "property's range): \"the newspaper took Kidal\" in 002_test"
+        "error   reasoner    claim:c3: HermiT: inconsistent with the ontology and the registry, "
+        f"together with doc:002_test {why}: \"the newspaper took Kidal\" in 002_test",
+        "error   reasoner    doc:002_test: HermiT: inconsistent with the ontology and the "
+        f"registry, together with claim:c3 {why}: a NewsArticle",
     ]
     assert {p.name: p.read_bytes() for p in build.iterdir() if p.is_file()} == files
 
