@@ -207,9 +207,14 @@ def progress_display(shown: bool) -> Iterator[Callable[[str, int, int], None] | 
         return
     from rich.console import Console
     from rich.progress import (
-        BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn,
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
         TimeRemainingColumn,
-    )  # fmt: skip
+    )
 
     display = Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
@@ -403,7 +408,8 @@ def export(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", parser=rdf_format, metavar="[" + "|".join(RdfFormat.__members__) + "]",
+            "--format", "-f", parser=rdf_format,
+            metavar="[" + "|".join(RdfFormat.__members__) + "]",
             help="turtle (ttl), ntriples (nt), nquads (nq), trig, jsonld (json-ld) or "
             "xml (rdfxml, rdf, owl).",
         ),

@@ -198,7 +198,8 @@ def check_data_reasoner(trig: Path, sample: int | None = SAMPLE) -> list[Finding
              "(by hash of their graph IRI)")  # fmt: skip
     if result.consistent:
         note = (f"HermiT: the build's data ({scope}, with the ontology, registry and derived "
-                f"graphs) consistent, {result.triples} triples ({result.seconds:.1f} s)")  # fmt: skip
+                f"graphs) consistent, {result.triples} triples "
+                f"({result.seconds:.1f} s)")  # fmt: skip
         return [Finding("reasoner", "info", str(trig), note)]
     if result.context_inconsistent or not result.culprits:
         return [Finding("reasoner", "error", str(trig), f"HermiT: the build's data ({scope}) is "

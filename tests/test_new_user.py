@@ -248,8 +248,9 @@ def test_an_installed_wheel_finds_its_default_gold(wheel: Path, tmp_path: Path) 
         "gold = _default_gold(None); print(kg.cli.__file__); print(gold); "
         "print(sorted(p.name for p in gold.glob('*.json')))"
     )
+    env = {**os.environ, "PYTHONPATH": str(wheel)}
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(wheel)})  # fmt: skip
+                          text=True, timeout=60, env=env)  # fmt: skip
     assert done.returncode == 0, done.stderr
     module, gold, files = done.stdout.splitlines()
     assert module == str(wheel / "kg" / "cli.py")  # the wheel's copy, not the checkout
