@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from kg.extract.wordlists import words as words_of
 from kg.iris import slugify
-from kg.mentions import guess_types
+from kg.mentions import ORG_HEADS, guess_types
 from kg.model import Document, Entity, Mention
 from kg.registry import Registry
 from kg.text import DATELINE, fold, is_furniture, sentences
@@ -157,6 +157,11 @@ def _overlaps(taken: list[tuple[int, int]], begin: int, stop: int) -> bool:
     return bool((before and before[1] > begin) or any(b < stop for b, _ in taken[at : at + 2]))
 
 
+def _has_org_head(name: str) -> bool:
+    """Does the name hold a word organisations are named by (council, party, union ...)?"""
+    return any(fold(word) in ORG_HEADS for word in name.split())
+
+
 def _mint(name: str, label: str, found: dict[str, Entity], doc_id: str) -> str | None:
     words = name.split()
     if label == "PERSON":
@@ -167,6 +172,8 @@ def _mint(name: str, label: str, found: dict[str, Entity], doc_id: str) -> str |
         if len(words) == 1 and not (name.isupper() and len(name) >= 3):
             return None  # a lone capitalised word is too often a mistyped town or person
         types = guess_types(name)
+        if types == ("Organisation",) and not name.isupper() and not _has_org_head(name):
+            return None  # "Hamada Dicko" typed ORG here and PERSON elsewhere: no guess
     elif label == "FAC":
         types = ("Site",)
     elif label == "GPE":
