@@ -236,7 +236,7 @@ _TITLE_PLACE = re.compile(r"\b(?:of|in|at|for|on)\s+((?:[A-ZÀ-Ý][\w'’-]*\s?)
 
 
 def _title_place(page: Page, title: str) -> str | None:
-    """The place a title names after "of" / "in" ("Battle of Kidal (2023)": Kidal)."""
+    """The place a title names after "of" / "in" ("Siege of Xtown (1999)": Xtown)."""
     for match in _TITLE_PLACE.finditer(title):
         key = page.lookup(match.group(1).strip())
         if key and page.is_a(key, "Place"):

@@ -6,7 +6,7 @@ the text gives one:
 
 - "the army took Gao on 3 May, and Ménaka on 9 June": Ménaka is a conjunct of
   the capture (an elliptical second object), taken on 9 June;
-- "attacked Malian forces in Bourem and Léré": Léré is a conjunct of Bourem;
+- "attacked the army in Xtown and Ytown": Ytown is a conjunct of Xtown;
 - "regained control of several towns, notably Kidal and Tessalit": the
   towns named after "notably" / "including" / "such as" are the object's.
 
@@ -160,7 +160,7 @@ def _coordinated(
     for token in candidates:
         place = _place_of(token, places, offset)
         if place is None or place.key == territory or _level(place.key, is_a) != level:
-            continue  # "Tin Telout, Tombouctou Region": a region is no town of the list
+            continue  # "Xtown, Y Region": a region is no town of a list of towns
         between = text[anchors[0].stop - offset : place.begin - offset]
         if token in anchor.conjuncts or token in head.conjuncts:
             tail = text[place.stop - offset :]
