@@ -290,15 +290,22 @@ def virtuoso_ini() -> Path:
 REQUIRE_VIRTUOSO = "KG_REQUIRE_VIRTUOSO"
 
 
+def missing_tool(reason: str, require: str) -> NoReturn:
+    """Skip a test whose external tool is missing, saying why; fail it instead when the
+    environment variable ``require`` is set (CI sets it: a skip in CI is a failure)."""
+    reason = f"{reason}; {require}=1 makes this a failure"
+    if os.environ.get(require, "") not in ("", "0"):
+        pytest.fail(f"{reason} ({require} is set)", pytrace=False)
+    pytest.skip(reason)
+
+
 def virtuoso_missing(what: str) -> NoReturn:
     """Skip the test, saying why and how to run it; fail it under KG_REQUIRE_VIRTUOSO=1."""
-    reason = (
+    missing_tool(
         f"Virtuoso is not installed ({what}): its tests need `bash .ci/virtuoso.sh` "
-        f"(Debian virtuoso-opensource); {REQUIRE_VIRTUOSO}=1 makes this a failure"
+        "(Debian virtuoso-opensource)",
+        REQUIRE_VIRTUOSO,
     )
-    if os.environ.get(REQUIRE_VIRTUOSO, "") not in ("", "0"):
-        pytest.fail(f"{reason} ({REQUIRE_VIRTUOSO} is set)", pytrace=False)
-    pytest.skip(reason)
 
 
 def loopback_ini(stock: str, folder: Path, sql_port: int, http_port: int) -> str:

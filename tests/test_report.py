@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import missing_tool
 
 from kg import queries
 from kg.endpoint import load_build
@@ -274,12 +275,11 @@ def chromium_missing() -> None:
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if not missing:
         return
-    reason = (f"{' and '.join(missing)} not installed: the browser tests need Debian's chromium "
-              f"and chromium-driver (.ci/run installs them); {REQUIRE_CHROMIUM}=1 makes this a "
-              "failure")  # fmt: skip
-    if os.environ.get(REQUIRE_CHROMIUM, "") not in ("", "0"):
-        pytest.fail(f"{reason} ({REQUIRE_CHROMIUM} is set)", pytrace=False)
-    pytest.skip(reason)
+    missing_tool(
+        f"{' and '.join(missing)} not installed: the browser tests need Debian's chromium "
+        "and chromium-driver (.ci/run installs them)",
+        REQUIRE_CHROMIUM,
+    )
 
 
 @pytest.fixture(scope="module")
