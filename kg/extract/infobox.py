@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from kg.claims import within
 from kg.claims.context import make_evidence
 from kg.dates import find_dates
 from kg.extract.structured import Field, fields
@@ -41,6 +42,7 @@ from kg.model import (
     MembershipClaim,
     Mention,
     RoleClaim,
+    Sentence,
 )
 from kg.text import fold
 
@@ -140,7 +142,8 @@ def subject_type(title: str) -> str | None:
 
 
 def _inside(spans: Sequence[Mention], begin: int, stop: int) -> list[Mention]:
-    return [m for m in spans if begin <= m.begin and m.stop <= stop]
+    """The mentions (sorted by offset) wholly inside [begin, stop), by bisection."""
+    return within(spans, Sentence(begin, stop, ""))
 
 
 def _places(page: Page, begin: int, stop: int) -> list[Mention]:

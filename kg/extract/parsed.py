@@ -23,12 +23,20 @@ those with a gerund capture (a second batch).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from kg.model import Claim, ControlClaim, DatedPhrase, EventClaim, Mention, TimeSpan
+from kg.claims import within
+from kg.model import (
+    Claim,
+    ControlClaim,
+    DatedPhrase,
+    EventClaim,
+    Mention,
+    Sentence,
+    TimeSpan,
+)
 
 __all__ = ["coordinated_claims", "gerund_subjects"]
 
@@ -69,15 +77,11 @@ def coordinated_claims(
     if not spans:
         return list(claims)
     parsed = parse([text[b:e] for b, e in spans])
-    starts = [m.begin for m in mentions]
     added: list[Claim] = []
     replaced: set[int] = set()
     seen = {(c.kind, _territory(c), getattr(c, "change", None)) for c in claims}
     for (begin, stop), sentence in zip(spans, parsed, strict=True):
-        places = [m for m in mentions[bisect_left(starts, begin) :] if m.stop <= stop]
-        places = [
-            m for m in places if m.begin >= begin and any(is_a(m.key, c) for c in _PLACE_CLASSES)
-        ]
+        places = _places_in((begin, stop), mentions, is_a)
         for claim in by_sentence[(begin, stop)]:
             found = _coordinated(sentence, begin, claim, places, dates, is_a)
             subject = _subject_places(sentence, begin, claim, places, is_a)
@@ -100,14 +104,16 @@ def _may_coordinate(
     is_a: Callable[[str, str], bool],
 ) -> bool:
     """Only a sentence naming another place beside a claim's place can coordinate it."""
-    begin, stop = span
-    places = [m for m in mentions if begin <= m.begin and m.stop <= stop
-              and any(is_a(m.key, c) for c in _PLACE_CLASSES)]  # fmt: skip
-    for claim in claims:
-        at = next((m.begin for m in places if m.key == _territory(claim)), None)
-        if at is not None and any(m.key != _territory(claim) for m in places):
-            return True
-    return False
+    places = {m.key for m in _places_in(span, mentions, is_a)}
+    return any(_territory(c) in places and len(places) > 1 for c in claims)
+
+
+def _places_in(
+    span: tuple[int, int], mentions: Sequence[Mention], is_a: Callable[[str, str], bool]
+) -> list[Mention]:
+    """The mentions of towns, sites, regions and areas inside the span (by bisection)."""
+    inside = within(mentions, Sentence(span[0], span[1], ""))
+    return [m for m in inside if any(is_a(m.key, c) for c in _PLACE_CLASSES)]
 
 
 def _moved(claim: Claim, key: str, date: TimeSpan | None) -> Claim:
@@ -126,10 +132,9 @@ def _moved(claim: Claim, key: str, date: TimeSpan | None) -> Claim:
 
 
 def _token_at(sentence: Any, local: int) -> Any | None:
-    for token in sentence:
-        if token.idx <= local < token.idx + len(token.text):
-            return token
-    return None
+    """The token holding the character at local offset ``local`` (None on white space)."""
+    span = sentence.char_span(local, local + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
 
 
 def _coordinated(
