@@ -62,20 +62,13 @@ class RdfFormat(str, Enum):
     xml = "xml"
 
 
-#: export's --format: the formats and their usual aliases (kept in step with kg.export)
-RDF_FORMAT_ALIASES = {
-    "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "nq": "nquads",
-    "n-quads": "nquads", "json-ld": "jsonld", "rdfxml": "xml", "rdf/xml": "xml",
-    "rdf-xml": "xml", "rdf": "xml", "owl": "xml",
-}  # fmt: skip
-
-
 def rdf_format(value: str) -> str:
-    """A --format value or alias (``ttl``, ``rdfxml``; case ignored) as its format; anything
-    else is a usage error naming the formats."""
-    folded = value.strip().lower()
-    name = RDF_FORMAT_ALIASES.get(folded, folded)
-    if name not in RdfFormat.__members__:
+    """A --format value or alias (``ttl``, ``rdfxml``; case ignored) as its format
+    (:func:`kg.export.canonical_format`); anything else is a usage error naming the formats."""
+    from kg.export import canonical_format  # only when kg export parses its options
+
+    name = canonical_format(value)
+    if name is None or name not in RdfFormat.__members__:
         choices = ", ".join(repr(f.value) for f in RdfFormat)
         raise typer.BadParameter(f"{value!r} is not one of {choices}.")
     return name

@@ -73,12 +73,12 @@ from kg.model import (
     TimeSpan,
 )  # fmt: skip
 from kg.vocab import (
-    BASE,
     CASUALTY_TYPES,
     CHANGES,
     CLASSES,
     DCT,
     EVENT_CLASSES,
+    GENID,
     OA,
     ORG,
     POLARITIES,
@@ -98,7 +98,6 @@ from kg.vocab import (
 )  # fmt: skip
 
 STAGE = "emit.v1"
-GENID = BASE + ".well-known/genid/"  # RDF 1.1 skolem IRIs for the blank nodes of input files
 
 __all__ = [
     "STAGE", "BuildFiles", "GraphText", "claim_iri", "period_iri", "document_quads",

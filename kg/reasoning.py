@@ -44,14 +44,13 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import OntologyError
-from kg.vocab import BASE, GRAPH, OWL
+from kg.vocab import BASE, GENID, GRAPH, OWL, PROV, RDF, SK
 
 #: Article graphs reasoned over at most (a deterministic sample past that; None: all).
 SAMPLE = 200
 #: Inconsistent sets of claims reported at most (each costs ~2 log2(n) HermiT runs).
 MAX_CULPRITS = 5
 JAVA_MEMORY_MB = 4000
-GENID = "https://w3id.org/sahel-kg/.well-known/genid/"
 _IMPORTS = OWL + "imports"
 _DOC_GRAPH = GRAPH + "doc/"
 
@@ -122,11 +121,11 @@ def check_build_data(
     )  # fmt: skip
 
 
-_QUOTE = "https://w3id.org/sahel-kg/ontology#quote"
-_SOURCE = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_QUOTE = SK + "quote"
+_SOURCE = PROV + "wasDerivedFrom"
 
 
-_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_TYPE = RDF + "type"
 
 
 def describe(triples: Sequence[Any]) -> str:

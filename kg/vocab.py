@@ -10,6 +10,7 @@ from __future__ import annotations
 
 BASE = "https://w3id.org/sahel-kg/"
 SK = BASE + "ontology#"  # the ontology
+GENID = BASE + ".well-known/genid/"  # RDF 1.1 skolem IRIs for the blank nodes of input files
 ID = BASE + "id/"  # entities: registry and discovered
 DOC = BASE + "doc/"  # documents
 CLAIM = BASE + "claim/"  # extracted claims (one per assertion and source)

@@ -192,8 +192,10 @@ def test_the_usual_format_names_are_accepted(
     assert (tmp_path / "out").read_bytes() == export.export(tiny_build, name, None)
 
 
-def test_the_cli_and_the_library_know_the_same_aliases() -> None:
-    assert cli.RDF_FORMAT_ALIASES == export.FORMAT_ALIASES
+def test_the_cli_takes_every_alias_the_library_knows() -> None:
+    assert {alias: cli.rdf_format(alias) for alias in export.FORMAT_ALIASES} == (
+        export.FORMAT_ALIASES
+    )
 
 
 def test_a_wrong_format_is_still_a_usage_error(tiny_build: Path) -> None:

@@ -135,7 +135,6 @@ class ReportData:
     marks: dict[str, Mark] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
-    colors: dict[str, str] = field(default_factory=dict)  # actor label -> colour
 
     def count(self, kind: str) -> int:
         return sum(len(s.marks) for s in self.sections if s.kind == kind)
@@ -461,7 +460,6 @@ class Sections(Reader):
                 )  # fmt: skip
                 period.key = key
                 section.periods.append(period)
-                section.marks.append(key)
             _lane_order(section.periods)
             section.marks = [p.key for p in section.periods]
             self.data.sections.append(section)
