@@ -144,7 +144,7 @@ def test_report_is_one_file_that_loads_nothing(report: Any) -> None:
 def test_report_shows_the_kidal_periods_and_the_csp_psd_members(report: Any) -> None:
     data = payload(report.path.read_text(encoding="utf-8"))
     kidal = section(data, ID + "kidal", "control")
-    assert data["sections"][0] is not None and data["sections"][0]["iri"] == ID + "kidal"
+    assert data["sections"][0]["iri"] == ID + "kidal"
     assert [(c[0], c[1], c[2], c[3]) for c in cells(data, kidal)] == KIDAL
     members = section(data, ID + "csp-psd", "membership")
     assert {(c[0], c[2]) for c in cells(data, members)} == CSP_PSD
