@@ -1181,6 +1181,45 @@ def _sites(reader: _Reader) -> None:
             first[mention.key] = (min(offset, mention.stop), kind)
     for site, (offset, kind) in sorted(first.items()):
         _short_forms(reader, site, offset, kind, set(first) - {site})
+    _unregistered_sites(reader)
+
+
+_TOWN_SITE = re.compile(
+    r"\s+((?:(?:military|army|air|french|un|minusma)\s+)?(?:airport|airfield|airbase|air\s+base|base|"
+    r"camp|barracks))\b"
+)
+
+
+_SITE_OF_TOWN = re.compile(
+    r"\bthe\s+((?:(?:military|army|air|french|un|minusma)\s+)?(?:airport|airfield|airbase|air\s+base|base|"
+    r"camp|barracks))\s+(?:of|in|at)\s+$"
+)
+
+
+def _unregistered_sites(reader: _Reader) -> None:
+    """ "Timbuktu airport", "the Ménaka military base": a town's site nobody registered is
+    a site of its own (what was seized is the airport, not the town); "the base of Ménaka"
+    then names the same site."""
+    named: dict[tuple[str, str], str] = {}  # (town, head noun) -> site key
+    for mention in sorted(reader.mentions.values(), key=lambda m: m.begin):
+        if "Settlement" not in reader.types(mention.key):
+            continue
+        after = _TOWN_SITE.match(reader.folded, mention.stop)
+        before = _SITE_OF_TOWN.search(reader.folded, max(0, mention.begin - 30), mention.begin)
+        if after and reader.free(mention.stop, after.end()):
+            kind, begin, stop = reader.doc.text[after.start(1) : after.end()], mention.begin, after.end()
+        elif before and reader.free(before.start(), mention.begin):
+            kind, begin, stop = reader.doc.text[before.start(1) : before.end(1)], before.start(), mention.stop
+        else:
+            continue
+        head = SITE_NOUNS.get(fold(kind).split()[-1], fold(kind).split()[-1])
+        if begin < mention.begin and (mention.key, head) not in named:
+            continue  # "the military camp of Aguelhok" before any site there: the town
+        key = named.get((mention.key, head)) or reader.discover(
+            " ".join(f"{mention.text} {kind}".split()), ("Site",)
+        )
+        if reader.replace(begin, stop, key, "pattern"):
+            named.setdefault((mention.key, head), key)
 
 
 def _site_before(reader: _Reader, place: Mention) -> tuple[int, int, str, tuple[str, ...]] | None:

@@ -40,6 +40,9 @@ RELATIVE_DAY = re.compile(
 )  # noqa: E501
 
 
+SITE_AFTER = re.compile(r"\s+(?:military\s+|army\s+|air\s+)?(?:base|camp|airport|garrison)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Knowledge:
     """What the rules may ask of the registry: types and names."""
@@ -69,6 +72,7 @@ def extract_claims(
     subjects: tuple[str, ...] = ()
     paragraph_date: DatedPhrase | None = None
     paragraph_place: str | None = None
+    last_town: str | None = None
     previous_stop = 0
     country = main_country(mentions, knowledge.is_a)
     alliance = main_alliance(mentions, knowledge.is_a)
@@ -83,6 +87,7 @@ def extract_claims(
             ctx,
             paragraph_date=paragraph_date,
             paragraph_place=paragraph_place,
+            last_town=last_town,
             lookup=knowledge.lookup,
             main_country=country,
             main_alliance=alliance,
@@ -113,6 +118,8 @@ def extract_claims(
             if (t := m.key if knowledge.is_a(m.key, "Settlement") else knowledge.town_of(m.key))
         ]
         paragraph_place = towns[-1] if towns else paragraph_place
+        last_town = next((m.key for m in reversed(ctx.mentions) if knowledge.is_a(m.key, "Settlement")
+                          and not SITE_AFTER.match(doc.text, m.stop)), last_town)  # fmt: skip
     return fold_undated_repeats(claims), minted
 
 

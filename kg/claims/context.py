@@ -32,6 +32,7 @@ class SentenceContext:
     previous_subjects: tuple[str, ...] = ()  # actors of the sentence before, for "They ..."
     paragraph_date: DatedPhrase | None = None  # the last date of the paragraph so far
     paragraph_place: str | None = None  # the last town or site the paragraph named before
+    last_town: str | None = None  # the last town the document named before ("the town" later)
     lookup: Callable[[str], str | None] = lambda name: None  # a name -> its registry key
     main_country: str | None = None  # the country the document mentions most
     main_alliance: str | None = None  # the alliance or organisation it mentions most

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.claims.attribution import Attribution, applicable
-from kg.claims.context import SentenceContext, words
+from kg.claims.context import SentenceContext, clause_bounds, words
 from kg.claims.frames import (
     by_agents,
     co_agents,
@@ -46,11 +46,18 @@ UNDER_CONTROL = re.compile(  # "under rebel control", "under the control of X", 
     r"\b(?:under|in)\s+(?:the\s+)?(?:(?:de\s+facto\s+|full\s+|total\s+)?(?:control|hands)\s+of\s+|"
     r"([a-z-]+(?:\s+[a-z-]+)?)\s+(?:control|hands)\b)"
 )
+# "X handed over the base of Ménaka to Y", "the handover of Gossi to the Malian army"
+HANDOVER = re.compile(r"\b(?:hand(?:ed|s|ing)?\s+over|handover\s+of|handing-over\s+of|retroceded|retrocession\s+of)\b")
+# "X drove out Y", "X expelled Y from P", "X dislodged Y from P": Y loses P
+EXPELLED = re.compile(
+    r"\b(?:drove|drives|drive|driving|chased|chasing|pushed|pushing|expelled|expelling|dislodged|"
+    r"dislodging|ousted|ousting|routed)\b"
+)
 FELL = re.compile(r"\b(?:had\s+)?(?:fallen|fell)\s+(?:to|into\s+the\s+hands\s+of)\s+")
 PASSED_UNDER = re.compile(r"\b(?:passed|fell|came|come|returned|went)\b[^,.;]{0,20}$")
 NOMINAL_GAIN = re.compile(r"\b(?:seizure|capture|takeover|conquest|fall)\s+of\s+")
 GAIN_PASSIVE = re.compile(
-    r"\b(?:was|were|is|are|been|being)\s+(?:(?:de\s+facto\s+|subsequently\s+|briefly\s+|quickly\s+)*)"
+    r"\b(?:was|were|is|are|been|being)\s+(?:(?:de\s+facto|[a-z]+ly|also|again|now|then|later|soon)\s+)*"
     r"(captured|seized|taken|retaken|recaptured|occupied|held|controlled|overrun)\b"
 )
 # Adjectives of "under X control": what they name.
@@ -64,7 +71,7 @@ CONTROL_ADJECTIVES = {
 ANY_FRAME = re.compile("|".join(
     p if isinstance(p, str) else p.pattern
     for p in (GAIN_ACTIVE, LOSS_ACTIVE, LOSS_PASSIVE, STATE_ACTIVE, UNDER_CONTROL, NOMINAL_GAIN, GAIN_PASSIVE,
-              ALLOWED_TO, STRONGHOLD, FELL)
+              ALLOWED_TO, STRONGHOLD, FELL, HANDOVER, EXPELLED)
 ))  # fmt: skip
 
 
@@ -138,6 +145,61 @@ def frames(ctx: SentenceContext) -> Iterator[Frame]:
             frame = finder(ctx, match)
             if frame:
                 yield frame
+    for match in HANDOVER.finditer(ctx.folded):
+        yield from handover_frames(ctx, match)
+    for match in EXPELLED.finditer(ctx.folded):
+        frame = expelled_frame(ctx, match)
+        if frame:
+            yield frame
+
+
+def handover_frames(ctx: SentenceContext, match: re.Match[str]) -> Iterator[Frame]:
+    """ "The French handed over the Ménaka base to the Malian army": the giver loses the
+    place, the receiver (after "to") gains it, on the same date."""
+    if not is_factual(ctx, match.start()):
+        return
+    _, clause_end = clause_bounds(ctx, match.start())
+    rest = ctx.folded[match.end() : ctx.local(clause_end)]
+    to = re.search(r"\bto\s+", rest)
+    if not to:
+        return
+    to_at = ctx.absolute(match.end() + to.end())
+    receivers = heads_in(ctx, ctx.agents(to_at, min(clause_end, to_at + 50)), ctx.doc.text)
+    receivers = [m for m in receivers if m.begin - to_at <= 12]
+    place = object_place(ctx, match.end(), window=140)
+    if place is not None and receivers and place.begin > receivers[0].begin:
+        place = object_place(ctx, ctx.local(receivers[0].stop), window=80)
+    if place is None or not receivers or not _settlement_like(ctx, place.key):
+        return
+    date = frame_date(ctx, match.start())
+    givers = [] if match.group(0).startswith(("handover", "handing-over", "retrocession")) else (
+        subject_agents(ctx, match.start()))
+    for giver in givers:
+        if giver != receivers[0].key:
+            yield Frame("loss", (giver,), place.key, date, match.start())
+    yield Frame("gain", (receivers[0].key,), place.key, date, match.start())
+
+
+def expelled_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
+    """ "French jets drove out Islamist rebels", "expelled the jihadists from Konna": the
+    expelled lose the place named after "of" / "from", else the town the sentence names."""
+    if not is_factual(ctx, match.start()) or _is_passive(ctx, match.start()):
+        return None
+    rest = ctx.folded[match.end() : match.end() + 80]
+    if match.group(0).startswith(("drov", "driv", "chas", "push")) and not re.match(
+        r"(?:\s+out\b|\s+(?:[\w'-]+\s+){1,5}out\b)", rest
+    ):
+        return None  # "drove to Gao", "pushed for talks"
+    begin = ctx.absolute(match.end())
+    losers = heads_in(ctx, ctx.agents(begin, begin + 50), ctx.doc.text)
+    if not losers or ctx.is_a(losers[0].key, "State") or losers[0].begin - begin > 30:
+        return None
+    found = re.search(r"\b(?:out\s+of|from|of)\s+", ctx.folded[ctx.local(losers[0].stop) :][:50])
+    place = (object_place(ctx, ctx.local(losers[0].stop) + found.end(), window=40) if found
+             else None) or _told_place(ctx, match.start())  # fmt: skip
+    if place is None or not _settlement_like(ctx, place.key):
+        return None
+    return Frame("loss", (losers[0].key,), place.key, frame_date(ctx, match.start()), match.start())
 
 
 def taken_from(ctx: SentenceContext, match: re.Match[str], gain: Frame) -> Iterator[Frame]:
@@ -274,6 +336,9 @@ def under_control_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | N
         key = (CONTROL_ADJECTIVES.get(match.group(1)) or CONTROL_ADJECTIVES.get(words[-1])
                or CONTROL_ADJECTIVES.get(words[0]))  # fmt: skip
         controllers = [key] if key else []
+        if not key:  # "under Islamic State control": a name, not an adjective
+            named = ctx.agents(ctx.absolute(match.start(1)), ctx.absolute(match.end(1)))
+            controllers = [named[0].key] if named else []
     else:
         stop = ctx.absolute(min(len(ctx.folded), match.end() + 60))
         agents = ctx.agents(ctx.absolute(match.end()), stop)

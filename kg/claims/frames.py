@@ -170,7 +170,8 @@ def by_agents(ctx: SentenceContext, local_at: int, window: int = 80) -> list[str
     if not match:
         return []
     begin = ctx.absolute(local_at + match.end())
-    stop = ctx.absolute(min(len(ctx.folded), local_at + window))
+    _, clause_end = clause_bounds(ctx, local_at + match.end())
+    stop = min(clause_end, ctx.absolute(min(len(ctx.folded), local_at + window)))
     agents = heads_in(ctx, ctx.agents(begin, stop), ctx.doc.text)
     group = agents[:1]
     for mention in agents[1:]:
@@ -193,18 +194,50 @@ def co_agents(ctx: SentenceContext) -> list[str]:
 
 
 def object_place(ctx: SentenceContext, local_at: int, window: int = 90) -> Mention | None:
-    """The first place mentioned after the trigger, within its clause."""
+    """The first place mentioned after the trigger, within its clause; for a definite
+    "the town" / "the village" right after it, the town told last before it."""
     _, clause_end = clause_bounds(ctx, local_at)
     stop = min(clause_end, ctx.absolute(local_at + window))
     places = ctx.places(ctx.absolute(local_at), stop)
+    anaphor = ANAPHORIC_PLACE.match(ctx.folded[local_at:])
+    if anaphor and (not places or places[0].begin >= ctx.absolute(local_at + anaphor.end())):
+        return told_town(ctx, local_at) or (places[0] if places else None)
     return places[0] if places else None
 
 
 def place_before(ctx: SentenceContext, local_at: int) -> Mention | None:
-    """The last place mentioned before the trigger in its clause (passive subjects)."""
+    """The last place mentioned before the trigger in its clause (passive subjects); for a
+    clause that opens on "the town" / "the village", the town told last before it."""
     begin, _ = clause_bounds(ctx, local_at)
     places = ctx.places(begin, ctx.absolute(local_at))
-    return places[-1] if places else None
+    if places:
+        return places[-1]
+    lead = ANAPHORIC_SUBJECT.match(ctx.folded[ctx.local(begin) : local_at])
+    return told_town(ctx, ctx.local(begin)) if lead else None
+
+
+# "the town", "the strategic northern city" (not "the town of X", which names it)
+ANAPHORIC_PLACE = re.compile(
+    r"\s*(?:(?:control|hold)\s+of\s+)?the\s+(?:[a-z-]+\s+){0,2}?(?:town|city|village|locality)\b"
+    r"(?!\s+(?:of|hall|council)\b)(?!-)"
+)
+ANAPHORIC_SUBJECT = re.compile(
+    r"\s*(?:[a-z]+\s*,\s*)?the\s+(?:[a-z-]+\s+){0,2}?(?:town|city|village|locality)\b"
+    r"(?!\s+of\b)[^,;]{0,10}$"
+)
+
+
+def told_town(ctx: SentenceContext, local_at: int) -> Mention | None:
+    """The town a definite "the town" refers to: the last one named before it in the
+    sentence, else in the document."""
+    before = [m for m in ctx.places(ctx.sentence.begin, ctx.absolute(local_at))
+              if ctx.is_a(m.key, "Settlement")]  # fmt: skip
+    if before:
+        return before[-1]
+    if ctx.last_town:
+        at = ctx.absolute(local_at)
+        return Mention(at, at, "", ctx.last_town, "anaphora")
+    return None
 
 
 def frame_date(ctx: SentenceContext, local_at: int) -> DatedPhrase | None:
