@@ -60,6 +60,9 @@ ALIGNED = re.compile(
     r"-(?:aligned|affiliated|allied|linked)\s+|\s+(?:affiliate|branch)\s+of\s+(?:the\s+)?|"
     r",\s+(?:which\s+is\s+)?affiliated\s+(?:to|with)\s+(?:the\s+)?"
 )
+# "al-Qaeda's local affiliate", "the Islamic State's newly organised Sahel Province"
+POSSESSIVE = re.compile(r"^['’]s\s+((?:[a-z-]+\s+){0,3}?)(affiliates?|branch(?:es)?|franchises?|wings?|offshoots?)\b")
+POSSESSIVE_NAME = re.compile(r"^['’]s\s+((?:[a-z-]+\s+){0,2}?)(?=[A-Z])")
 BELONG_TO = re.compile(r"\b(?:now\s+|still\s+)?(?:belongs?|belonged|belonging)\s+to\s+(?:the\s+)?")
 COUNT_ANTECEDENT = re.compile(
     r"\b(?:both|the\s+two|the\s+three|all\s+three)\s+(?:countries|states|groups|movements)\b"
@@ -81,6 +84,7 @@ def membership_claims(
     found += aligned(ctx)
     found += belong_to(ctx)
     found += withdrawal_from(ctx)
+    found += possessive_units(ctx)
     claims: list[MembershipClaim] = []
     for member, organisation, change, phrase in unique(found):
         if member == organisation or ctx.is_a(member, "CollectiveActor"):
@@ -353,6 +357,34 @@ def aligned(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, Date
             gap = ctx.folded[ctx.local(before[-1].stop) : match.start()] if before else ""
             if before and after and APPOSITION.match(gap.replace(" is ", " ").replace(" an ", " ")):
                 found.append((before[-1].key, after[0].key, "state", None))
+    return found
+
+
+def possessive_units(ctx: SentenceContext) -> list[tuple[str, str, MembershipChange, DatedPhrase | None]]:
+    """ "JNIM, al-Qaeda's local affiliate", "al-Qaeda's affiliate in Mali, JNIM", "the Islamic
+    State's newly organised Sahel Province": the group is part of the possessor."""
+    found = []
+    for owner in _alliances(ctx, list(ctx.mentions)):
+        if ctx.is_a(owner.key, "CollectiveActor"):
+            continue
+        tail = ctx.doc.text[owner.stop : owner.stop + 80]
+        match = POSSESSIVE.match(tail.lower()) or POSSESSIVE_NAME.match(tail)
+        if not match:
+            continue
+        at = owner.stop + match.end()
+        if match.re is POSSESSIVE:  # "X's affiliate": the group named beside it, in apposition
+            after = [m for m in _alliances(ctx, ctx.between(at, at + 60))
+                     if re.fullmatch(r"[\s,(]*(?:in\s+[\w\s]+?,\s*|the\s+)?", ctx.doc.text[at : m.begin])]  # fmt: skip
+            before = [m for m in _alliances(ctx, ctx.between(ctx.sentence.begin, owner.begin))
+                      if re.fullmatch(r"\s*,\s*(?:(?:is|was)\s+)?(?:the\s+|an?\s+)?", ctx.doc.text[m.stop : owner.begin].lower())]  # fmt: skip
+            members = after[:1] or before[-1:]
+        else:  # "X's newly organised Sahel Province": a group named right after
+            members = [m for m in _alliances(ctx, ctx.between(at, at + 40)) if m.begin - at <= 2]
+            if match.group(1).strip() == "":
+                members = [m for m in members if ctx.is_a(m.key, "ArmedGroup")]
+        for member in members[:1]:
+            if member.key != owner.key and not ctx.is_a(member.key, "CollectiveActor"):
+                found.append((member.key, owner.key, "state", None))
     return found
 
 
