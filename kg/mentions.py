@@ -278,7 +278,7 @@ _PLACE_OF = re.compile(
     rf"[ \t]+of[ \t]+({_PLACE}(?:(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|or)[ \t]+){_PLACE})*)"
 )
 _REGION_OF = re.compile(rf"\b(?i:region)[ \t]+of[ \t]+({_PLACE})")
-_REGION_WORD = re.compile(r"(?<=[ \t])Region\b")
+_REGION_WORD = re.compile(r"(?<=[ \t])(?:Region|Province|Cercle|District|Prefecture|Governorate)\b")
 _BEFORE_REGION = re.compile(rf"({_PLACE})[ \t]+$")
 _IN_X_COMMA = re.compile(
     rf"\b(?:in|at|near|from|to|around|outside|of)[ \t]+({_PLACE}),[ \t]+(?:in[ \t]+)?"
@@ -1485,7 +1485,8 @@ def _teach_surnames(reader: _Reader, introduced: list[tuple[int, str, str]]) -> 
 
 
 def _places(reader: _Reader, named: list[re.Match[str]]) -> None:
-    """ "the town(s) of X (and Y)", "X Region", "region of X", "in X, <Country>"."""
+    """ "the town(s) of X (and Y)", "X Region" (Province, Cercle, District ...), "region of X",
+    "in X, <Country>"."""
     text = reader.doc.text
     for match in reader.near(_PLACE_OF, PLACE_OF_WORDS):
         group_begin = match.start(1)
@@ -1495,9 +1496,10 @@ def _places(reader: _Reader, named: list[re.Match[str]]) -> None:
         window = max(0, word.start() - 80)
         match = _BEFORE_REGION.search(text, window, word.start())
         span = match and _place_words(reader, *match.span(1), from_right=True)
-        if span and reader.free(span[0], word.end()):
-            key = reader.discover(f"{text[span[0] : span[1]]} Region", ("Region",))
-            reader.add(span[0], word.end(), key, "pattern")
+        town = span and reader.mention_at(*span)
+        if span and (reader.free(span[0], word.end()) or (town and reader.free(span[1], word.end()))):
+            key = reader.discover(f"{text[span[0] : span[1]]} {word.group()}", ("Region",))
+            reader.replace(span[0], word.end(), key, "pattern")  # "Ménaka Cercle", not Ménaka
             reader.teach(text[span[0] : word.end()], key, "alias")
     for match in named:
         if match.group(1).split()[-1] in PLACE_NOUNS:  # "a village named Inekar"
