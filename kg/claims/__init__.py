@@ -73,6 +73,7 @@ def extract_claims(
     paragraph_date: DatedPhrase | None = None
     paragraph_place: str | None = None
     last_town: str | None = None
+    last_country: str | None = None
     previous_stop = 0
     country = main_country(mentions, knowledge.is_a)
     alliance = main_alliance(mentions, knowledge.is_a)
@@ -88,6 +89,7 @@ def extract_claims(
             paragraph_date=paragraph_date,
             paragraph_place=paragraph_place,
             last_town=last_town,
+            last_country=last_country,
             lookup=knowledge.lookup,
             main_country=country,
             main_alliance=alliance,
@@ -120,6 +122,8 @@ def extract_claims(
         paragraph_place = towns[-1] if towns else paragraph_place
         last_town = next((m.key for m in reversed(ctx.mentions) if knowledge.is_a(m.key, "Settlement")
                           and not SITE_AFTER.match(doc.text, m.stop)), last_town)  # fmt: skip
+        last_country = next((m.key for m in reversed(ctx.places(sentence.begin, sentence.stop))
+                             if knowledge.is_a(m.key, "Country")), last_country)  # fmt: skip
     return fold_undated_repeats(claims), minted
 
 

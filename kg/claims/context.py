@@ -33,6 +33,7 @@ class SentenceContext:
     paragraph_date: DatedPhrase | None = None  # the last date of the paragraph so far
     paragraph_place: str | None = None  # the last town or site the paragraph named before
     last_town: str | None = None  # the last town the document named before ("the town" later)
+    last_country: str | None = None  # the last country named before ("the country" later)
     lookup: Callable[[str], str | None] = lambda name: None  # a name -> its registry key
     main_country: str | None = None  # the country the document mentions most
     main_alliance: str | None = None  # the alliance or organisation it mentions most

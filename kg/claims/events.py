@@ -63,6 +63,8 @@ PLACE_AFTER_ONLY = ("Statement", "Founding", "AgreementSigning", "Appointment", 
                     "Ceasefire")  # fmt: skip
 COUNTRY_EVENTS = ("Coup",)  # take the document's country when none is named
 STRIKES = ("DroneStrike", "Airstrike")
+ATTRIBUTIVE = re.compile(r"\s+[A-Z][a-z]")  # "the U.S. State Department": not the coup's country
+THE_COUNTRY = re.compile(r"\bthe\s+(?:[a-z-]+\s+){0,3}?(?:country|nation)\b")
 CASUALTY_WORDS = re.compile(r"\b(?:killed|killing|injured|wounded|dead|victims|casualties)\b")
 
 
@@ -121,10 +123,12 @@ def event_frames(
         named_here = [
             m.key
             for m in ctx.places(ctx.sentence.begin, ctx.sentence.stop)
-            if ctx.is_a(m.key, "Country")
+            if ctx.is_a(m.key, "Country") and not ATTRIBUTIVE.match(ctx.doc.text, m.stop)
         ]
         national = [c for m in ctx.mentions if (c := ctx.country_of(m.key))]
-        places = named_here[:1] or national[:1] or ([ctx.main_country] if ctx.main_country else [])
+        told = [ctx.last_country] if ctx.last_country and THE_COUNTRY.search(ctx.folded) else []
+        places = (named_here[:1] or national[:1] or told
+                  or ([ctx.main_country] if ctx.main_country else []))  # fmt: skip
     nominal = bool(
         re.search(r"(?:ion|ure|al)\s+of$|^(?:re)?capture\s+of", match.group(0))
     )
