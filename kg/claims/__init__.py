@@ -145,9 +145,11 @@ def fold_undated_repeats(claims: list[Claim]) -> list[Claim]:
     "the army retook Kidal" beside "the army took Kidal on Tuesday" is one fact, told twice."""
 
     def content(claim: Claim) -> tuple[object, ...]:
-        return (
+        speaker = claim.side_a if getattr(claim, "event_type", None) == "Statement" else ()
+        return (  # statements by different speakers are different statements
             claim.kind,
             claim.polarity == "denied",
+            speaker,
             *(v for k, v in sorted(claim.__dict__.items()) if k not in _NOT_CONTENT),
         )
 
