@@ -108,6 +108,8 @@ def event_frames(
 ) -> list[EventClaim]:
     """The events of one trigger: one per place when places are coordinated ("in X and Y")."""
     named = named_event_mention(ctx, match)
+    if kind == "War":
+        return war_frames(ctx, match, attribution, named)
     places = event_places(ctx, kind, match, named)
     side_a = tuple(subject_agents(ctx, match.start()))
     if kind == "Capture":
@@ -157,6 +159,41 @@ def event_frames(
         for place in (places or [None])
         for start, end in dates
     ]
+
+
+WAR_OWNER = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,4}$")  # "Mali's decade-long", "the country's second Tuareg"
+ENCLOSING = re.compile(r"\b(?:part\s+of|during|amid|in\s+the\s+course\s+of)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}$")
+WAR_IN = re.compile(r"^\s+in\s+(?:the\s+)?$")
+
+
+def war_frames(ctx: SentenceContext, match: re.Match[str], attribution: Attribution,
+               named: str | None) -> list[EventClaim]:  # fmt: skip
+    """A war, insurgency or rebellion: its country only when the phrase names it ("Mali's
+    decade-long insurgency", "the country's second rebellion", "an insurgency in Niger"),
+    its date only when the phrase has one ("rebellions in 2007-2009"); a lower-case
+    mention with neither is talk of war, not a war told."""
+    at, stop = ctx.absolute(match.start()), ctx.absolute(match.end())
+    if ENCLOSING.search(ctx.folded[max(0, match.start() - 40) : match.start()]):
+        return []  # "Part of the Mali War", "during the Tuareg rebellion": the frame of another
+    place = None
+    for mention in ctx.places(ctx.sentence.begin, at):
+        if ctx.is_a(mention.key, "Country") and WAR_OWNER.match(ctx.doc.text[mention.stop : at]):
+            place = mention.key
+    if place is None and re.search(r"\bthe\s+country['’]s\s+(?:[\w-]+\s+){0,4}$", ctx.folded[: match.start()]):
+        place = ctx.last_country or ctx.main_country
+    after = [m for m in ctx.places(stop, stop + 40) if ctx.is_a(m.key, "Country")]
+    if place is None and after and WAR_IN.match(ctx.doc.text[stop : after[0].begin]):
+        place = after[0].key
+    own = [d for d in ctx.dates if 0 <= d.begin - stop <= 25 and d.start is not None]
+    start, end = span_of(own[0]) if own else (None, None)
+    titled = ctx.doc.text[at].isupper()
+    if not (named or place or start or titled):
+        return []
+    return [EventClaim(
+        rule=RULE.format("war"), evidence=ctx.evidence(), claimant=attribution.claimant,
+        polarity=attribution.polarity, event_type="War", label=event_label("War", ctx, place),
+        side_a=(), side_b=(), place=place, start=start, end=end, part_of=None, event_key=named,
+    )]  # fmt: skip
 
 
 def coordinated_dates(ctx: SentenceContext, phrase: DatedPhrase) -> list[tuple[object, object]]:
