@@ -1085,8 +1085,9 @@ def _qualified(reader: _Reader) -> None:
             and following.key == mention.key
             and mention.stop == reader.stops[last]
             and reader.gaps[last] == " "
+            and not text[mention.stop : following.begin].strip()
         ):
-            stop = following.stop  # "MINUSMA peacekeepers": one mention
+            stop = following.stop  # "MINUSMA peacekeepers": one mention (not "CSP\n • CSP")
         elif (
             last + 1 < len(keys)
             and mention.stop == reader.stops[last]

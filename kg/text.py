@@ -164,6 +164,9 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 WRAP_WIDTH = 60  # a line at least this long that stops mid-sentence was hard-wrapped
 
 
+BULLETS = frozenset("•·●▪◦‣*–")
+
+
 def continues_line(text: str, newline: int) -> bool:
     """Does the line after the single newline at ``newline`` continue the sentence before it?
 
@@ -182,6 +185,8 @@ def continues_line(text: str, newline: int) -> bool:
         return False
     if before.endswith((".", "!", "?", ":", '"', "”", "»")):
         return False
+    if after[0] in BULLETS:
+        return False  # a list item starts its own sentence
     return after[0].islower() or len(before) >= WRAP_WIDTH
 
 

@@ -50,6 +50,7 @@ KILL_WORDS = {"killed": "killed", "dead": "killed", "died": "killed", "killing":
               "executing": "killed", "massacred": "killed", "neutralised": "killed",
               "neutralized": "killed", "slaughtered": "killed", "arrested": "captured",
               "lost": "killed", "losing": "killed", "murdered": "killed", "assassinated": "killed",
+              "slain": "killed", "perished": "killed",
               "detained": "captured", "abducted": "captured", "rounded up": "captured",
               "deaths": "killed", "killed or captured": "losses", "killed or wounded": "losses",
               "killed or injured": "losses", "dead or wounded": "losses"}  # fmt: skip

@@ -31,6 +31,7 @@ from kg.model import ControlChange, ControlClaim, DatedPhrase, Mention, TimeSpan
 from kg.text import fold
 
 RULE = "control.{}.v1"
+NOT_CONTROLLERS = ("Person", "NewsOutlet")  # groups, forces and states hold territory
 # The control verbs by frame, as data (kg/extract/wordlists/control_verbs.tsv).
 _VERBS = dict(grouped("control_verbs"))
 
@@ -94,6 +95,8 @@ def control_claims(ctx: SentenceContext, attributions: list[Attribution]) -> lis
         for controller in frame.controllers:
             if (controller, frame.territory, frame.change) in seen or controller == frame.territory:
                 continue
+            if any(ctx.is_a(controller, cls) for cls in NOT_CONTROLLERS):
+                continue  # "FRANCE 24 correspondent X said soldiers took ...": the teller
             seen.add((controller, frame.territory, frame.change))
             for attribution in applicable(attributions, frame.local_at):
                 claims.append(ControlClaim(

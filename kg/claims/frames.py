@@ -188,6 +188,13 @@ def co_agents(ctx: SentenceContext) -> list[str]:
     for match in _CO_AGENT.finditer(ctx.folded):
         stop = ctx.absolute(min(len(ctx.folded), match.end() + 70))
         agents = heads_in(ctx, ctx.agents(ctx.absolute(match.end()), stop), ctx.doc.text)
+        # the ally is the phrase right after the marker ("and allied Wagner fighters"), not a
+        # name further on ("Malian and allied troops captured ... its MINUSMA base")
+        agents = [m for m in agents[:1]
+                  if re.fullmatch(r"[\s,]*(?:the\s+|an?\s+)?(?:[a-z'-]+\s+){0,3}",
+                                  ctx.folded[match.end() : ctx.local(m.begin)])
+                  and not re.search(r"\b(?:its|their|his|her)\b|[,;]",
+                                    ctx.folded[match.end() : ctx.local(m.begin)])]  # fmt: skip
         actors = as_actors(ctx, agents[:2]) if agents else []
         found += actors[:1]
     return found
