@@ -278,6 +278,11 @@ _PLACE_OF = re.compile(
     rf"[ \t]+of[ \t]+({_PLACE}(?:(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|or)[ \t]+){_PLACE})*)"
 )
 _REGION_OF = re.compile(rf"\b(?i:region)[ \t]+of[ \t]+({_PLACE})")
+# "M23 took control of Goma", "troops retook Gambale": what is taken is a place
+_TAKEN = re.compile(
+    rf"\b(?:took|taken|seized|captured|retook|retaken|recaptured|overran|overrun|stormed)"
+    rf"(?:[ \t]+(?:full[ \t]+)?(?:control|hold)[ \t]+of|[ \t]+over)?[ \t]+({_PLACE})(?![ \t]*\()"
+)
 _REGION_WORD = re.compile(r"(?<=[ \t])(?:Region|Province|Cercle|District|Prefecture|Governorate)\b")
 _BEFORE_REGION = re.compile(rf"({_PLACE})[ \t]+$")
 _IN_X_COMMA = re.compile(
@@ -1487,7 +1492,7 @@ def _teach_surnames(reader: _Reader, introduced: list[tuple[int, str, str]]) -> 
 
 def _places(reader: _Reader, named: list[re.Match[str]]) -> None:
     """ "the town(s) of X (and Y)", "X Region" (Province, Cercle, District ...), "region of X",
-    "in X, <Country>"."""
+    "in X, <Country>", "took (control of) X"."""
     text = reader.doc.text
     for match in reader.near(_PLACE_OF, PLACE_OF_WORDS):
         group_begin = match.start(1)
@@ -1502,6 +1507,8 @@ def _places(reader: _Reader, named: list[re.Match[str]]) -> None:
             key = reader.discover(f"{text[span[0] : span[1]]} {word.group()}", ("Region",))
             reader.replace(span[0], word.end(), key, "pattern")  # "Ménaka Cercle", not Ménaka
             reader.teach(text[span[0] : word.end()], key, "alias")
+    for match in _TAKEN.finditer(text):
+        _place(reader, *match.span(1), "Settlement")
     for match in named:
         if match.group(1).split()[-1] in PLACE_NOUNS:  # "a village named Inekar"
             _place(reader, *match.span(2), "Settlement")

@@ -63,7 +63,7 @@ PLACE_AFTER_ONLY = ("Statement", "Founding", "AgreementSigning", "Appointment", 
                     "Ceasefire")  # fmt: skip
 COUNTRY_EVENTS = ("Coup",)  # take the document's country when none is named
 STRIKES = ("DroneStrike", "Airstrike")
-ATTRIBUTIVE = re.compile(r"\s+[A-Z][a-z]")  # "the U.S. State Department": not the coup's country
+ATTRIBUTIVE = re.compile(r"\s+[A-Z][a-z]|-[a-z]")  # "the U.S. State Department": not the coup's country
 THE_COUNTRY = re.compile(r"\bthe\s+(?:[a-z-]+\s+){0,3}?(?:country|nation)\b")
 CASUALTY_WORDS = re.compile(r"\b(?:killed|killing|injured|wounded|dead|victims|casualties)\b")
 

@@ -49,6 +49,8 @@ def heads(
     but a generic head keeps its specific modifier ("AQIM jihadists" is AQIM)."""
     kept: list[Mention] = []
     for i, mention in enumerate(mentions):
+        if re.match(r"-[a-z]", text[mention.stop : mention.stop + 2]):
+            continue  # "the US-trained Bancroft", "French-led forces": a modifier, not an actor
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         if nxt and not text[mention.stop : nxt.begin].strip(" '’s"):
             if is_a is None or not is_a(nxt.key, "CollectiveActor"):

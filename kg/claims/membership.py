@@ -23,9 +23,14 @@ COALITION = re.compile(
 MEMBER_OF = re.compile(
     r"\b(?:a\s+|the\s+)?(?:founding\s+)?member(?:s)?(?:\s+[a-z-]+)?\s+of\s+(?:the\s+)?"
 )
-JOINED = re.compile(words("joined", "joins", "rejoined", "integrated", "became a member of"))
+JOINED = re.compile(words("joined", "joins", "rejoined", "integrated", "integrated into", "became a member of",
+                          "pledged allegiance to", "pledges allegiance to", "swore allegiance to",
+                          "sworn allegiance to", "pledged loyalty to", "merged into"))  # fmt: skip
+STRONG_TIES = re.compile(r"(?:pledge[sd]?|swore|sworn)\s+(?:allegiance|loyalty)\s+to|integrated\s+into|"
+                         r"merged\s+into|broke\s+with|breaking\s+with|defected\s+from")
 LEFT = re.compile(words("left", "quit", "leaves", "withdrew from", "exited", "exits", "pulled out of",
-                        "split from", "broke away from"))  # fmt: skip
+                        "split from", "broke away from", "broke with", "breaking with",
+                        "defected from"))  # fmt: skip
 CREATED = re.compile(
     r"\b(?:who|which|that)\s+(?:they\s+)?(?:created|formed|founded|established)\b|"
     r"\b(?:created|formed|founded|established)\s+(?:the\s+)?"
@@ -183,7 +188,10 @@ def joined_or_left(
             if not is_factual(ctx, match.start()):
                 continue
             window = [m for m in ctx.mentions if 0 <= m.begin - ctx.absolute(match.end()) <= 60]
-            organisations = [m for m in _alliances(ctx, window) if ctx.is_a(m.key, "Alliance")]
+            strong = STRONG_TIES.fullmatch(match.group(0))  # "pledged allegiance to": any group
+            organisations = [m for m in _alliances(ctx, window) if ctx.is_a(m.key, "Alliance")
+                             or (strong and ctx.is_a(m.key, "ArmedGroup")
+                                 and not ctx.is_a(m.key, "CollectiveActor"))]  # fmt: skip
             if not organisations:
                 continue
             members = subject_agents(ctx, match.start())
