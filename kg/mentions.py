@@ -152,6 +152,8 @@ TITLES = (
     "Foreign Minister", "Defence Minister", "Defense Minister", "Minister", "Governor", "Gov.",
     "Ambassador", "Senator", "Dr.", "Dr", "Doctor", "Professor", "Prof.", "Mr.", "Mr", "Mrs.",
     "Mrs", "Ms.", "Ms", "Mme", "Sheikh", "Cheikh", "Imam", "Emir", "King", "Sultan", "Amenokal",
+    "Gen", "Col", "Lt", "Capt", "Maj", "Brig", "Field Marshal", "Bishop", "Pastor", "Chairman",
+    "Vice President", "Vice-President", "Speaker", "Chief",
 )  # fmt: skip
 ROLE_TITLES = (  # lower-case roles that may stand before a name ("Malian president Assimi Goïta")
     "president", "prime minister", "foreign minister", "minister", "colonel", "general", "governor",

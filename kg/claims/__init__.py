@@ -77,6 +77,7 @@ def extract_claims(
     previous_stop = 0
     country = main_country(mentions, knowledge.is_a)
     alliance = main_alliance(mentions, knowledge.is_a)
+    group = main_group(mentions, knowledge.is_a)
     for sentence in sentences(doc.text):
         if is_furniture(sentence.text):
             continue
@@ -93,6 +94,7 @@ def extract_claims(
             lookup=knowledge.lookup,
             main_country=country,
             main_alliance=alliance,
+            main_group=group,
             country_of=knowledge.country_of,
             forces_of=knowledge.forces_of,
             institution_of=knowledge.institution_of,
@@ -169,6 +171,16 @@ def main_country(mentions: Sequence[Mention], is_a: Callable[[str, str], bool]) 
         if is_a(m.key, "Country")
         and not re.search(r"(?:ian|ese|ish|ench|abe|ien|ine)s?$", m.text.lower())
     )
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+def main_group(mentions: Sequence[Mention], is_a: Callable[[str, str], bool]) -> str | None:
+    """The armed group or movement a document mentions most: what "the group", "its
+    leader" refer to (ties: the first mentioned)."""
+    counts = Counter(
+        m.key for m in mentions
+        if is_a(m.key, "ArmedGroup") and not is_a(m.key, "CollectiveActor")
+    )  # fmt: skip
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 

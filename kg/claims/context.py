@@ -37,6 +37,7 @@ class SentenceContext:
     lookup: Callable[[str], str | None] = lambda name: None  # a name -> its registry key
     main_country: str | None = None  # the country the document mentions most
     main_alliance: str | None = None  # the alliance or organisation it mentions most
+    main_group: str | None = None  # the armed group or movement it mentions most ("the group")
     country_of: Callable[[str], str | None] = lambda key: None  # a national body's country
     forces_of: Callable[[str], str | None] = lambda key: None  # a country's armed forces
     # a country's institution of a class (Government, Junta, NationalArmedForces), if one

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from kg.claims.attribution import Attribution, applicable
-from kg.claims.context import SentenceContext, words
+from kg.claims.context import SentenceContext, clause_bounds, words
 from kg.claims.frames import frame_date
 from kg.extract.wordlists import grouped
 from kg.model import DatedPhrase, Mention, RoleClaim, TimeSpan
@@ -33,8 +33,9 @@ PERSON_THEN_ROLE = re.compile(
 )
 # Role before person: "Malian president Assimi Goita", "junta leader and interim president, Colonel X".
 TITLES = (
-    r"(?:colonel|col\.|general|gen\.|lieutenant|lt\.|major|captain|capt\.|commander|sergeant|"
-    r"imam|sheikh|dr\.|mr\.|mrs\.|ms\.|division\s+general|brigadier)(?:-[a-z]+)?"
+    r"(?:colonel|col\.?|general|gen\.?|lieutenant|lt\.?|major|maj\.?|captain|capt\.?|commander|"
+    r"sergeant|sgt\.?|imam|sheikh|bishop|dr\.?|mr\.?|mrs\.?|ms\.?|division\s+general|"
+    r"brigadier(?:\s+general)?|brig\.?(?:\s+gen\.?)?|field\s+marshal|marshal)(?:-[a-z]+)?"
 )
 ROLE_THEN_PERSON = re.compile(
     r"^(?:\s+and\s+(?:[a-z'-]+\s+){0,4}?[a-z'-]+)?(?:\s+of\s+(?:the\s+)?[\w' -]{2,40}?)?\s*,?\s*"
@@ -93,7 +94,7 @@ def role_claims(ctx: SentenceContext, attributions: list[Attribution]) -> list[R
 LED_COUP = re.compile(r"\b(?:coup|putsch|mutiny|junta|takeover)\b[^,.;]{0,25}$")
 LED_FIGHT = re.compile(
     r"\b(?:attacks?|assaults?|offensive|raids?|operations?|ambush|battle|column|convoy|forces|"
-    r"troops|fighters|soldiers|elements|units?|mission|campaign)\b[^,.;]{0,25}$"
+    r"troops|fighters|soldiers|elements|units?|mission|campaign|(?:army|armed|military)\s+wing)\b[^,.;]{0,25}$"
 )
 
 
@@ -211,6 +212,8 @@ def _demonym_country(ctx: SentenceContext, word: str) -> str | None:
 
 _GENERIC_CLASS = {"government": "Government", "junta": "Junta", "army": "NationalArmedForces",
                   "military": "NationalArmedForces"}  # fmt: skip
+GROUP_REFERENCE = re.compile(r"\b(?:its|the\s+(?:group|movement|organi[sz]ation)['’]s)\s+(?:[a-z-]+\s+){0,2}$")
+GROUP_OF = re.compile(r"\s+of\s+the\s+(?:group|movement|organi[sz]ation)\b")
 _GENERIC_BEFORE = re.compile(r"\b(government|junta|army|military)\s+$")
 
 
@@ -237,6 +240,14 @@ def within_of(ctx: SentenceContext, match: re.Match[str], holder: Mention) -> li
     country = _demonym_country(ctx, demonym.group(1)) if capital else None
     if country:
         return [country]
+    if match.group(0) == "led by":  # "The RSF is led by Gen X": the clause's subject
+        begin, _ = clause_bounds(ctx, match.start())
+        subject = [m for m in ctx.agents(begin, ctx.absolute(match.start()))
+                   if not ctx.is_a(m.key, "Person") and not ctx.is_a(m.key, "State")]  # fmt: skip
+        if subject:
+            return [subject[-1].key]
+    if (GROUP_REFERENCE.search(before) or GROUP_OF.match(rest)) and ctx.main_group:
+        return [ctx.main_group]  # "its de facto leader X", "the chairman of the group is X"
     generic = _GENERIC_BEFORE.search(before)
     if generic and ctx.main_country:  # "a government spokesman": the country's government
         institution = ctx.institution_of(ctx.main_country, _GENERIC_CLASS[generic.group(1)])
