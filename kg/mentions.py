@@ -77,10 +77,14 @@ GENERIC_NOUNS: dict[str, tuple[str, ...]] = {
     "Government": ("government", "authorities", "central government", "central state"),
     "InternationalMission": ("peacekeepers", "blue helmets", "peacekeeping mission"),
     "SeparatistArmedGroup": ("rebels", "separatists", "separatist rebels", "rebellion",
-                             "rebel groups", "rebel movements"),
+                             "rebel groups", "rebel movements", "rebel fighters", "rebel forces"),
+    # the document's one dominant armed group, if it has one ("the militants" of an IS report)
+    "ArmedGroup": ("militants", "insurgents", "gunmen", "assailants", "attackers", "fighters",
+                   "group", "militia"),
 }  # fmt: skip
 BARE_NOUNS = frozenset(
-    {"rebels", "separatists", "separatist rebels", "authorities", "rebel groups"}
+    {"rebels", "separatists", "separatist rebels", "authorities", "rebel groups", "rebel fighters",
+     "militants", "insurgents", "gunmen"}
 )
 BARE_AFTER = frozenset("to by from with and or of against between that as for at on among".split())
 EXCLUDED_ADJECTIVES = frozenset(
@@ -1562,7 +1566,8 @@ def _place(reader: _Reader, begin: int, stop: int, cls: str) -> None:
 
 
 def _references(reader: _Reader) -> None:
-    """ "the city", "the junta", "the army", "the rebels": linked when unambiguous."""
+    """ "the city", "the junta", "the army", "the rebels", "the militants" (the document's one
+    dominant armed group): linked when unambiguous."""
     text, folded = reader.doc.text, reader.folded
     counts = Counter(m.key for m in reader.mentions.values())
     by_country: Counter[str] = Counter()
@@ -1573,6 +1578,8 @@ def _references(reader: _Reader) -> None:
     settlement = _dominant(
         Counter({k: n for k, n in counts.items() if "Settlement" in reader.types(k)})
     )
+    group = _dominant(Counter({k: n for k, n in counts.items() if "ArmedGroup" in reader.types(k)
+                               and "CollectiveActor" not in reader.types(k)}))  # fmt: skip
     if focus:
         _compass(reader, focus)
     for match in _GENERIC.finditer(folded):
@@ -1585,7 +1592,9 @@ def _references(reader: _Reader) -> None:
         if adjective and (adjective in EXCLUDED_ADJECTIVES or not text[match.start(2)].islower()):
             continue
         cls = _NOUN_CLASS[noun]
-        if cls == "Settlement":
+        if cls == "ArmedGroup":
+            key = group
+        elif cls == "Settlement":
             key = settlement
         elif cls == "Country":
             key = focus
