@@ -39,6 +39,7 @@ from kg.extract.infobox import infobox_claims
 from kg.extract.names import discover_names
 from kg.extract.implied import (
     coups_in_countries,
+    capture_dates,
     finest_dates,
     implied_claims,
     leaving_events,
@@ -117,7 +118,7 @@ def extract_document(
     country = claims_stage.main_country(found.mentions, is_a)
     claims += implied_claims(claims, is_a, registry.jurisdiction.get, country)
     claims = coups_in_countries(leaving_events(claims, is_a), is_a, registry.located_in)
-    claims = finest_dates(placed(claims, is_a))
+    claims = capture_dates(finest_dates(placed(claims, is_a)))
     entities = {e.key: e for e in (*found.discovered, *minted) if e.key not in registry.entities}
     for entity in infobox.entities:  # a name the registry knows stays the registry's
         if entity.key not in registry.entities:

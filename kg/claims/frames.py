@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 from kg.claims.context import SIMULTANEOUS, SUBORDINATE, SentenceContext, clause_bounds, unique
 from kg.model import DatedPhrase, Mention, TimeSpan
@@ -265,6 +266,9 @@ def frame_date(ctx: SentenceContext, local_at: int) -> DatedPhrase | None:
         earlier = [d for d in ctx.dates if d.stop <= begin]
         if earlier:
             return earlier[-1]  # "The fighting began on 25 July, when a convoy was ambushed"
+    shifted = _shifted_day(ctx, lead, begin)
+    if shifted is not None:
+        return shifted  # "Yesterday, the army took Konna three days after jets drove out ..."
     if SUBORDINATE.search(lead):
         initial = [d for d in ctx.dates if ctx.local(d.begin) < 25 and d.stop <= begin]
         # "In January, after the rebels seized X": the sentence's opening date frames both
@@ -274,6 +278,30 @@ def frame_date(ctx: SentenceContext, local_at: int) -> DatedPhrase | None:
     if everywhere and len({(d.start, d.end) for d in everywhere}) == 1:
         return everywhere[0]  # the sentence's one date, however often it is written
     return ctx.paragraph_date if not everywhere else None
+
+
+_OFFSET = re.compile(r"\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+                     r"(days?|weeks?)\s+(after|before)\s*$")
+_COUNTS = {w: i for i, w in enumerate("one two three four five six seven eight nine ten".split(), 1)}
+
+
+def _shifted_day(ctx: SentenceContext, lead: str, begin: int) -> DatedPhrase | None:
+    """ "X on Tuesday, three days after Y": Y is dated three days before X's day."""
+    found = _OFFSET.search(lead)
+    if not found:
+        return None
+    days = [d for d in ctx.dates if d.stop <= begin and d.start is not None
+            and d.start == d.end and d.start.precision == "day"]  # fmt: skip
+    if not days:
+        return None
+    word = found.group(1)
+    count = int(word) if word.isdigit() else _COUNTS.get(word, 1)
+    count *= 7 if found.group(2).startswith("week") else 1
+    sign = -1 if found.group(3) == "after" else 1
+    day = days[-1].start.earliest + timedelta(days=sign * count)
+    span = TimeSpan(day, day, "day")
+    at = ctx.absolute(found.start())
+    return DatedPhrase(at, ctx.absolute(found.end()), found.group(0), span, span)
 
 
 def _in_relative_clause(ctx: SentenceContext, phrase: DatedPhrase) -> bool:

@@ -12,6 +12,10 @@ and repeats that a finer claim makes redundant.
   whole country.
 - A coup is an event of a country: "seized power in Bamako" is a coup in Mali
   (the country the registry places the town in).
+- A capture told without a date ("the rebels confirmed they had taken control of
+  Gao") is the capture the same document dates ("seized Gao on Saturday"), when
+  it dates exactly one capture of that place: the undated gains and losses of the
+  place take that date.
 - A fact told twice in a document, once at a coarser date ("September 2022"
   in a heading, "30 September 2022" in the text), is kept at its finer date.
 """
@@ -24,6 +28,7 @@ from dataclasses import replace
 from kg.model import Claim, ControlClaim, EventClaim, MembershipClaim, RoleClaim, TimeSpan
 
 __all__ = [
+    "capture_dates",
     "coups_in_countries",
     "finest_dates",
     "implied_claims",
@@ -163,3 +168,23 @@ def placed(claims: Sequence[Claim], is_a: Callable[[str, str], bool]) -> list[Cl
         and not (isinstance(c, EventClaim) and c.event_type == "Capture" and c.place
                  and is_a(c.place, "Country"))
     ]  # fmt: skip
+
+
+def capture_dates(claims: Sequence[Claim]) -> list[Claim]:
+    """Undated gains and losses of a place take the date of the one dated capture of that
+    place in the document (its Capture events and dated gains); none when there are several."""
+    dated: dict[str, set[TimeSpan]] = {}
+    for claim in claims:
+        if isinstance(claim, EventClaim) and claim.event_type == "Capture" and claim.place and claim.start:
+            dated.setdefault(claim.place, set()).add(claim.start)
+        elif isinstance(claim, ControlClaim) and claim.change == "gain" and claim.start:
+            dated.setdefault(claim.territory, set()).add(claim.start)
+    out: list[Claim] = []
+    for claim in claims:
+        when = dated.get(claim.territory, set()) if isinstance(claim, ControlClaim) else set()
+        if (isinstance(claim, ControlClaim) and claim.change in ("gain", "loss")
+                and claim.start is None and claim.end is None and len(when) == 1):  # fmt: skip
+            day = next(iter(when))
+            claim = replace(claim, start=day) if claim.change == "gain" else replace(claim, end=day)
+        out.append(claim)
+    return out
