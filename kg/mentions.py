@@ -240,7 +240,8 @@ ORG_HEADS = frozenset(
     """school university institute institut council committee agency organisation organization
     ministry foundation association union party front movement group brigade alliance coalition
     mission office centre center court commission assembly bank company army forces police
-    gendarmerie battalion network service services observatory academy""".split()
+    gendarmerie battalion network service services observatory academy guard regiment corps
+    division militia""".split()
 )  # fmt: skip
 COMPASS = {"north": "northern", "south": "southern", "east": "eastern", "west": "western",
            "centre": "central", "center": "central"}  # fmt: skip

@@ -15,6 +15,7 @@ from kg.claims.context import SentenceContext, clause_bounds, words
 from kg.claims.frames import frame_date
 from kg.extract.wordlists import grouped
 from kg.model import DatedPhrase, Mention, RoleClaim, TimeSpan
+from kg.text import fold
 
 RULE = "role.{}.v1"
 
@@ -27,7 +28,8 @@ COMPILED = tuple((role, re.compile(pattern)) for role, pattern in ROLE_WORDS)
 PERSON_THEN_ROLE = re.compile(
     r"^\s*(?:,\s*|\s+(?:is|was|has\s+been|had\s+been|became|becomes|served\s+as|serves\s+as|"
     r"(?:was\s+)?installed\s+as|(?:was\s+)?appointed(?:\s+as)?|(?:was\s+)?named(?:\s+as)?|"
-    r"(?:was\s+)?sworn\s+in\s+as|who\s+has\s+served\s+as|has\s+served\s+as)\s+)"
+    r"(?:was\s+)?sworn\s+in\s+as|who\s+has\s+served\s+as|has\s+served\s+as|took\s+over\s+as|"
+    r"(?:declares?|declared|named|proclaimed|proclaims)\s+(?:himself|herself)(?:\s+as)?)\s+)"
     r"(?:currently\s+|now\s+|also\s+)?(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
     r"(?:[a-z'-]+\s+){0,8}?$"
 )
@@ -38,7 +40,7 @@ TITLES = (
     r"brigadier(?:\s+general)?|brig\.?(?:\s+gen\.?)?|field\s+marshal|marshal)(?:-[a-z]+)?"
 )
 ROLE_THEN_PERSON = re.compile(
-    r"^(?:\s+and\s+(?:[a-z'-]+\s+){0,4}?[a-z'-]+)?(?:\s+of\s+(?:the\s+)?[\w' -]{2,40}?)?\s*,?\s*"
+    r"^\]?(?:\s+and\s+(?:[a-z'-]+\s+){0,4}?[a-z'-]+)?(?:\s+of\s+(?:the\s+)?[\w' -]{2,40}?)?\s*,?\s*"
     rf"(?:the\s+)?(?:{TITLES}\s+)*$"
 )
 DEMONYMS = {
@@ -185,6 +187,10 @@ def state_of(ctx: SentenceContext, match: re.Match[str], found: list[str]) -> li
     """A state office is held in a state: the one named with it, else the document's country."""
     inside = [m.key for m in ctx.between(ctx.absolute(match.start()), ctx.absolute(match.end()))]
     found = found + inside
+    international = [k for k in found if ctx.is_a(k, "Organisation") and not ctx.is_a(k, "State")
+                     and not ctx.country_of(k)]  # fmt: skip
+    if international and re.match(r"\s+of\s+", ctx.folded[match.end() : match.end() + 6]):
+        return international[:1]  # "the current president of the G5 Sahel"
     states = [k for k in found if ctx.is_a(k, "State")] + [
         c for k in found if (c := ctx.country_of(k))
     ]
@@ -197,7 +203,21 @@ def state_of(ctx: SentenceContext, match: re.Match[str], found: list[str]) -> li
         country = _demonym_country(ctx, word.group())
         if country:
             return [country]
+    told = _sentence_countries(ctx)
+    if len(told) == 1:
+        return told  # "French troops ..., Foreign Minister Laurent Fabius said"
     return [ctx.main_country] if ctx.main_country else found
+
+
+def _sentence_countries(ctx: SentenceContext) -> list[str]:
+    """The distinct countries the sentence names, by name or by demonym."""
+    keys = [m.key for m in ctx.mentions if ctx.is_a(m.key, "Country")]
+    keys += [c for m in ctx.mentions if (c := ctx.country_of(m.key))]
+    for word in re.finditer(r"\b[A-Z][a-z]+(?:['’]s)?", ctx.sentence.text):
+        country = _demonym_country(ctx, fold(word.group()))
+        if country:
+            keys.append(country)
+    return list(dict.fromkeys(keys))
 
 
 def _demonym_country(ctx: SentenceContext, word: str) -> str | None:
