@@ -22,17 +22,24 @@ from kg.registry import load_registry
 
 UNSEEN = Path(__file__).resolve().parent / "data" / "unseen"
 SPLITS = ("dev", "heldout")
+SCORED = (*SPLITS, "other")  # other: pages on other conflicts, a check of generality
 
-# (precision floor, recall floor) per split and row; measured 2026-12-04 (README).
+# (precision floor, recall floor) per split and row, a little under what was measured on
+# 2026-12-04 (README).
 FLOORS = {
     "dev": {
-        "overall": (0.72, 0.44), "events": (0.60, 0.40), "control": (0.70, 0.18),
-        "membership": (0.75, 0.38), "roles": (0.72, 0.52), "casualty": (0.85, 0.55),
-        "entities": (0.85, 0.80),
+        "overall": (0.76, 0.50), "events": (0.64, 0.49), "control": (0.72, 0.30),
+        "membership": (0.85, 0.36), "roles": (0.82, 0.70), "casualty": (0.85, 0.56),
+        "entities": (0.85, 0.81),
     },
-    "heldout": {  # membership: nothing found yet (0 of 20), so no floor to hold
-        "overall": (0.55, 0.24), "events": (0.60, 0.27), "control": (0.30, 0.08),
-        "roles": (0.38, 0.24), "casualty": (0.80, 0.45), "entities": (0.75, 0.75),
+    "heldout": {
+        "overall": (0.55, 0.26), "events": (0.58, 0.28), "control": (0.40, 0.12),
+        "membership": (0.45, 0.10), "roles": (0.40, 0.29), "casualty": (0.80, 0.45),
+        "entities": (0.78, 0.78),
+    },
+    "other": {
+        "overall": (0.62, 0.44), "events": (0.55, 0.45), "control": (0.50, 0.25),
+        "membership": (0.80, 0.25), "roles": (0.62, 0.55), "entities": (0.78, 0.72),
     },
 }  # fmt: skip
 
@@ -42,7 +49,7 @@ def resolve():
     return name_resolver(load_registry().lookup)
 
 
-@pytest.fixture(scope="module", params=SPLITS)
+@pytest.fixture(scope="module", params=SCORED)
 def scored(request, resolve):
     split = request.param
     extractions = extract_corpus(UNSEEN / split / "corpus", today=date(2026, 12, 4)).extractions
@@ -65,7 +72,7 @@ def test_no_row_collapses(scored) -> None:
         assert tally.precision >= precision and tally.recall >= recall, (split, row, tally)
 
 
-@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("split", SCORED)
 def test_gold_quotes_are_exact_substrings_and_names_resolve(split: str, resolve) -> None:
     golds = load_gold(UNSEEN / split / "gold", resolve)
     for doc_id, gold in golds.items():
