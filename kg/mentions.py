@@ -1412,6 +1412,14 @@ def _people(reader: _Reader, named: list[re.Match[str]]) -> None:
     _teach_surnames(reader, introduced)
 
 
+# Words of a title-case headline that follow a name: adverbs and the verbs of news
+_HEADLINE_WORD = re.compile(
+    r"[a-z]+ly|(?:toppl|oust|overthr|depos|arrest|detain|kill|seiz|captur|resign|sworn|elect|"
+    r"appoint|releas|flee|fled|says|den(?:y|ies|ied)|warn|vow|claim|return|visit|meet)"
+    r"[a-z]*"
+)
+
+
 def _clean_name(reader: _Reader, begin: int, stop: int) -> tuple[int, int] | None:
     """Drop leading titles and cut at the first word that cannot be part of a name."""
     words = [
@@ -1426,6 +1434,8 @@ def _clean_name(reader: _Reader, begin: int, stop: int) -> tuple[int, int] | Non
         known = reader.registry.lookup(reader.doc.text[b:e])
         if word in NAME_STOP_WORDS or (known and known not in reader.matcher.persons):
             break
+        if len(kept) >= 2 and _HEADLINE_WORD.fullmatch(word):
+            break  # "President Alpha Condé Apparently Toppled in Coup": a title-case headline
         kept.append((b, e))
     while kept and fold(reader.doc.text[kept[-1][0] : kept[-1][1]]) in PARTICLES:
         kept.pop()

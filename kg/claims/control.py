@@ -356,7 +356,8 @@ def under_control_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | N
 
 def state_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
     """ "separatists who had held the city for a decade": a state with a duration."""
-    if _is_passive(ctx, match.start()) or not is_factual(ctx, match.start()):
+    in_control = match.group(0).startswith("in ")  # "X is (already) in full control of Y"
+    if (_is_passive(ctx, match.start()) and not in_control) or not is_factual(ctx, match.start()):
         return None
     if re.search(r"\b(?:took|seized|taken|gained|regained|lost)\s+$", ctx.folded[: match.start()]):
         return None

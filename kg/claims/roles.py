@@ -29,7 +29,8 @@ PERSON_THEN_ROLE = re.compile(
     r"^\s*(?:,\s*|\s+(?:is|was|has\s+been|had\s+been|became|becomes|served\s+as|serves\s+as|"
     r"(?:was\s+)?installed\s+as|(?:was\s+)?appointed(?:\s+as)?|(?:was\s+)?named(?:\s+as)?|"
     r"(?:was\s+)?sworn\s+in\s+as|who\s+has\s+served\s+as|has\s+served\s+as|took\s+over\s+as|"
-    r"(?:declares?|declared|named|proclaimed|proclaims)\s+(?:himself|herself)(?:\s+as)?)\s+)"
+    r"(?:declares?|declared|named|proclaimed|proclaims)\s+(?:himself|herself)(?:\s+as)?|"
+    r"(?:was\s+)?(?:announced|proclaimed|confirmed|elected)\s+as)\s+)"
     r"(?:currently\s+|now\s+|also\s+)?(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
     r"(?:[a-z'-]+\s+){0,8}?$"
 )
@@ -266,8 +267,11 @@ def within_of(ctx: SentenceContext, match: re.Match[str], holder: Mention) -> li
                    if not ctx.is_a(m.key, "Person") and not ctx.is_a(m.key, "State")]  # fmt: skip
         if subject:
             return [subject[-1].key]
-    if (GROUP_REFERENCE.search(before) or GROUP_OF.match(rest)) and ctx.main_group:
-        return [ctx.main_group]  # "its de facto leader X", "the chairman of the group is X"
+    if GROUP_REFERENCE.search(before) or GROUP_OF.match(rest):
+        told = [k for k in ctx.previous_subjects
+                if ctx.is_a(k, "Organisation") and not ctx.is_a(k, "State")]  # fmt: skip
+        if told or ctx.main_group:  # "The movement ... Its de facto leader X", "the group's chairman"
+            return told[:1] or [ctx.main_group]  # type: ignore[list-item]
     generic = _GENERIC_BEFORE.search(before)
     if generic and ctx.main_country:  # "a government spokesman": the country's government
         institution = ctx.institution_of(ctx.main_country, _GENERIC_CLASS[generic.group(1)])
