@@ -1414,7 +1414,7 @@ def _people(reader: _Reader, named: list[re.Match[str]]) -> None:
 
 # Words of a title-case headline that follow a name: adverbs and the verbs of news
 _HEADLINE_WORD = re.compile(
-    r"[a-z]+ly|(?:toppl|oust|overthr|depos|arrest|detain|kill|seiz|captur|resign|sworn|elect|"
+    r"[a-z]{5,}ly|(?:toppl|oust|overthr|depos|arrest|detain|kill|seiz|captur|resign|sworn|elect|"
     r"appoint|releas|flee|fled|says|den(?:y|ies|ied)|warn|vow|claim|return|visit|meet)"
     r"[a-z]*"
 )
