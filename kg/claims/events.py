@@ -52,7 +52,7 @@ DURING = re.compile(r"\b(?:during|part\s+of|in\s+the\s+context\s+of|as\s+part\s+
 ANAPHORIC_START = re.compile(r"^\s*(?:the|these|those|this|that)\s+$")
 TITLE_LINE = re.compile(r"^[^.!?]{0,80}$")
 BACK_REFERENCE = re.compile(
-    r"\b(?:since\s+the|spate\s+of|wake\s+of|aftermath\s+of|first\s+major|"
+    r"\b(?:since\s+the|following\s+the|spate\s+of|wake\s+of|aftermath\s+of|first\s+major|"
     r"consisted\s+of\s+repelling\s+the|intent\s+to|aim\s+of|attempt\s+to)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}$"
 )
 MILITARY = ("Capture", "Withdrawal", "Clash", "Battle", "Offensive", "Ambush", "DroneStrike",
@@ -63,7 +63,8 @@ PLACE_AFTER_ONLY = ("Statement", "Founding", "AgreementSigning", "Appointment", 
                     "Ceasefire")  # fmt: skip
 COUNTRY_EVENTS = ("Coup",)  # take the document's country when none is named
 STRIKES = ("DroneStrike", "Airstrike")
-ATTRIBUTIVE = re.compile(r"\s+[A-Z][a-z]|-[a-z]")  # "the U.S. State Department": not the coup's country
+ATTRIBUTIVE = re.compile(r"\.?\s+[A-Z][a-z]|-[a-z]|\s+(?:rebels?|troops|forces|army|junta|soldiers|"
+                         r"militants|government|officials|authorities|military)\b")  # "the U.S. State Department": not the coup's country
 THE_COUNTRY = re.compile(r"\bthe\s+(?:[a-z-]+\s+){0,3}?(?:country|nation)\b")
 CASUALTY_WORDS = re.compile(r"\b(?:killed|killing|injured|wounded|dead|victims|casualties)\b")
 
@@ -337,6 +338,8 @@ def passive_subject_place(ctx: SentenceContext, match: re.Match[str], begin: int
 
 
 def _introduced(ctx: SentenceContext, place: Mention, kind: str) -> bool:
+    if ctx.is_a(place.key, "Country") and ATTRIBUTIVE.match(ctx.doc.text, place.stop):
+        return False  # "air strikes on Mali rebels": the rebels' country, not the place
     before = ctx.folded[max(0, ctx.local(place.begin) - 30) : ctx.local(place.begin)]
     if re.search(r"\bwith\s+$", before):
         return False
