@@ -26,6 +26,7 @@ UNITS = {
     "eighty": 80, "ninety": 90, "a hundred": 100, "one hundred": 100, "a dozen": 12,
 }  # fmt: skip
 VAGUE = (
+    r"(?:several|a\s+few|many)\s+(?:hundred|thousand|dozen)",
     "dozens",
     "scores",
     "hundreds",
@@ -38,11 +39,12 @@ VAGUE = (
 _NUMBER_WORD = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
 QUALIFIER = r"(?:at\s+least|about|around|some|approximately|nearly|almost|over|more\s+than|up\s+to|roughly|an\s+estimated)"  # noqa: E501
 NUMBER = (
+    rf"(?:between\s+\d{{1,3}}(?:,\d{{3}})*\s+and\s+\d{{1,3}}(?:,\d{{3}})*|"
     rf"(?:{QUALIFIER}\s+)?(?:\d{{1,3}}(?:,\d{{3}})*\+?|(?:{_NUMBER_WORD})(?:-(?:{_NUMBER_WORD}))?"
-    rf"|{'|'.join(VAGUE)})"
+    rf"|{'|'.join(VAGUE)}))"
 )
-Q = r"[\"']?"  # figures and verbs are often quoted: killed "about fifty", "neutralised" 203
-VICTIM = r"(?:[a-z][a-z'-]*\s+){0,3}?(?:civilians|people|persons|peacekeepers|soldiers|troops|children|women|fighters|rebels|combatants|militants|vehicles|residents|villagers|officers|policemen|members|jihadists|terrorists|mercenaries|assailants|attackers|men|others|dead|wounded|[a-z]{3,}(?:ians|ese|s))"  # noqa: E501
+Q = r"[\"'“”‘’]?"  # figures and verbs are often quoted: killed "about fifty", "neutralised" 203
+VICTIM = r"(?:[a-z][a-z'-]*\s+){0,3}?(?:soldier|civilian|person|officer|peacekeeper|fighter|pilot|child|woman|man|civilians|people|persons|peacekeepers|soldiers|troops|children|women|fighters|rebels|combatants|militants|vehicles|residents|villagers|officers|policemen|members|jihadists|terrorists|mercenaries|assailants|attackers|men|others|dead|wounded|[a-z]{3,}(?:ians|ese|s))"  # noqa: E501
 KILL_WORDS = {"killed": "killed", "dead": "killed", "died": "killed", "killing": "killed",
               "injured": "injured", "wounded": "injured", "injuring": "injured", "wounding": "injured",
               "destroyed": "destroyed", "destroying": "destroyed", "captured": "captured",
@@ -57,7 +59,7 @@ KILL_WORDS = {"killed": "killed", "dead": "killed", "died": "killed", "killing":
 _KILL = "|".join(sorted(map(re.escape, KILL_WORDS), key=len, reverse=True))
 # "N victims (, including ...,) were killed" / "N+ civilians killed"
 PASSIVE = re.compile(
-    rf"\b(?P<num>{NUMBER})\s+(?:of\s+)?(?:the\s+)?(?P<victims>{VICTIM})\b(?:\s*,\s*including[^,.;]{{0,60}},)?"
+    rf"\b(?P<num>{NUMBER})\s+(?:of\s+)?(?:the\s+)?(?P<victims>{VICTIM})\b(?:\s*,\s*(?:including|mainly|mostly|most\s+of\s+them|among\s+them)[^,.;]{{0,60}},)?"
     rf"(?:\s+(?:were|have\s+been|had\s+been|was|are|reportedly|been|being)){{0,3}}\s+(?P<verb>{_KILL})\b"
 )
 SHORT = re.compile(
@@ -68,7 +70,7 @@ ACTIVE = re.compile(
     rf"\b{Q}(?P<verb>killing|injuring|wounding|destroying|killed|injured|wounded|destroyed|executed|"
     rf"executing|massacred|neutrali[sz]ed|slaughtered|arrested|captured|lost|losing|murdered|"
     rf"assassinated|detained|abducted|rounded\s+up){Q}\s+{Q}(?P<num>{NUMBER}){Q}\s+"
-    rf"(?:of\s+)?(?:the\s+)?(?P<victims>{VICTIM})\b"
+    rf"(?:of\s+)?(?:the\s+)?{Q}(?P<victims>{VICTIM})\b"
 )
 # "... and 84 Wagner mercenaries", "... and arrested 51 others": the next figure of a list
 FOLLOWING = re.compile(
@@ -200,6 +202,9 @@ def parse_count(phrase: str) -> tuple[int | None, int | None]:
     (14, None)
     """
     phrase = phrase.lower().strip()
+    between = re.fullmatch(r"between\s+([\d,]+)\s+and\s+([\d,]+)", phrase)
+    if between:  # "between 153 and 176"
+        return _number_value(between.group(1)), _number_value(between.group(2))
     open_ended = bool(re.match(r"(?:at\s+least|over|more\s+than)\b", phrase)) or phrase.endswith(
         "+"
     )
