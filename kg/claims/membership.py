@@ -17,8 +17,9 @@ from kg.model import DatedPhrase, MembershipChange, MembershipClaim, Mention, Ti
 RULE = "membership.{}.v1"
 
 COALITION = re.compile(
-    r"\b(?:a|an|the)\s+(?:[a-z-]+\s+){0,3}(?:coalition|alliance|union|grouping|federation)\s+"
-    r"(?:between|of|uniting|bringing\s+together|comprising|made\s+up\s+of)\s+"
+    r"\b(?:a|an|the)\s+(?:[a-z-]+\s+){0,3}(?:coalition|alliance|union|grouping|federation|confederation|"
+    r"bloc)\s+((?:formed|created|established|founded|set\s+up)\s+)?"
+    r"(?:between|of|by|uniting|bringing\s+together|comprising|made\s+up\s+of)\s+"
 )
 MEMBER_OF = re.compile(
     r"\b(?:a\s+|the\s+)?(?:founding\s+)?member(?:s)?(?:\s+[a-z-]+)?\s+of\s+(?:the\s+)?"
@@ -36,7 +37,8 @@ CREATED = re.compile(
     r"\b(?:created|formed|founded|established)\s+(?:the\s+)?"
 )
 APPOSITION = re.compile(
-    r"^\s*(?:\([^)]*\))?\s*,?\s*(?:(?:is|was|are|were|has\s+been|became|remains)\s+)?(?:also\s+)?(?:still\s+)?$"
+    r"^\s*(?:\([^)]*\))?\s*,?\s*(?:(?:is|was|are|were|has\s+been|became|remains)\s+)?(?:also\s+)?(?:still\s+)?"
+    r"(?:(?:a|an|the)\s+)?(?:(?:former|ex-|founding)\s*)?$"
 )
 INCLUDES = re.compile(
     r"\b(?:which\s+|that\s+)?(?:includes|included|comprises|comprised|comprising|"
@@ -68,7 +70,11 @@ ALIGNED = re.compile(
 # "al-Qaeda's local affiliate", "the Islamic State's newly organised Sahel Province"
 POSSESSIVE = re.compile(r"^['’]s\s+((?:[a-z-]+\s+){0,3}?)(affiliates?|branch(?:es)?|franchises?|wings?|offshoots?)\b")
 POSSESSIVE_NAME = re.compile(r"^['’]s\s+((?:[a-z-]+\s+){0,2}?)(?=[A-Z])")
+FORMER = re.compile(r"\b(?:former|ex-)\s*(?:founding\s+)?members?(?:\s+[a-z-]+)?\s+of\s+(?:the\s+)?$")
 BELONG_TO = re.compile(r"\b(?:now\s+|still\s+)?(?:belongs?|belonged|belonging)\s+to\s+(?:the\s+)?")
+COUNT_SUBJECT = re.compile(  # "All three member states are former members of ECOWAS"
+    r"^\W*(?:all\s+|the\s+)?(?:two|three|four|five|six|both)\s+(?:member\s+)?(?:countries|states|nations|groups|members)\b"
+)
 COUNT_ANTECEDENT = re.compile(
     r"\b(?:both|the\s+two|the\s+three|all\s+three)\s+(?:countries|states|groups|movements)\b"
 )  # noqa: E501
@@ -142,8 +148,9 @@ def coalition_of(
         if not before:
             continue
         organisation = before[-1].key
+        change: MembershipChange = "found" if match.group(1) else "state"  # "formed between"
         for member in _list_after(ctx, match.end()):
-            found.append((member, organisation, "state", None))
+            found.append((member, organisation, change, None))
     return found
 
 
@@ -161,14 +168,15 @@ def member_of(
         organisation = after[0].key
         members = _members_before(ctx, match.start(), previous)
         phrase = frame_date(ctx, match.start())
-        found += [(m, organisation, "state", phrase) for m in members]
+        change: MembershipChange = "leave" if FORMER.search(ctx.folded[: match.end()]) else "state"
+        found += [(m, organisation, change, phrase) for m in members]
     return found
 
 
 def _members_before(ctx: SentenceContext, local_at: int, previous: list[Mention]) -> list[str]:
     """The agents a "member(s) of" phrase is about."""
     before = ctx.folded[:local_at]
-    if COUNT_ANTECEDENT.search(before):
+    if COUNT_ANTECEDENT.search(before) or COUNT_SUBJECT.search(before):
         states = [m.key for m in previous if ctx.is_a(m.key, "State")]
         return list(unique(states))
     agents = heads_in(ctx, ctx.agents(ctx.sentence.begin, ctx.absolute(local_at)), ctx.doc.text)
