@@ -128,9 +128,18 @@ def event_frames(
             for m in ctx.places(ctx.sentence.begin, ctx.sentence.stop)
             if ctx.is_a(m.key, "Country") and not ATTRIBUTIVE.match(ctx.doc.text, m.stop)
         ]
-        national = [c for m in ctx.mentions if (c := ctx.country_of(m.key))]
+        national = [c for m in ctx.mentions if (c := ctx.country_of(m.key))  # the junta's, the army's
+                    and any(ctx.is_a(m.key, k) for k in ("Junta", "NationalArmedForces"))]
         told = [ctx.last_country] if ctx.last_country and THE_COUNTRY.search(ctx.folded) else []
-        places = (named_here[:1] or national[:1] or told
+        at = ctx.absolute(match.start())
+        demonym = [m for m in ctx.mentions  # "the 2021 Malian coup d'état", "the Burkina Faso coup"
+                   if 0 <= at - m.stop <= 2 and ctx.is_a(m.key, "Country")]
+        if demonym:  # its date is the one right before the country ("the September 2022 ...")
+            own = [d for d in ctx.dates if 0 <= demonym[0].begin - d.stop <= 2]
+            phrase = own[0] if own else phrase
+            start, end = span_of(phrase)
+        demonym = [m.key for m in demonym]
+        places = (demonym[:1] or named_here[:1] or national[:1] or told
                   or ([ctx.main_country] if ctx.main_country else []))  # fmt: skip
     nominal = bool(
         re.search(r"(?:ion|ure|al)\s+of$|^(?:re)?capture\s+of", match.group(0))
