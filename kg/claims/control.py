@@ -24,6 +24,7 @@ from kg.claims.frames import (
     object_place,
     place_before,
     point,
+    told_town,
     subject_agents,
 )
 from kg.extract.wordlists import grouped
@@ -137,6 +138,7 @@ def frames(ctx: SentenceContext) -> Iterator[Frame]:
                 yield frame
                 if change == "gain":
                     yield from taken_from(ctx, match, frame)
+                yield from listed(ctx, match, frame)
     finders = (
         (LOSS_PASSIVE, passive_loss_frame), (GAIN_PASSIVE, passive_frame),
         (NOMINAL_GAIN, nominal_frame), (UNDER_CONTROL, under_control_frame),
@@ -216,6 +218,39 @@ def taken_from(ctx: SentenceContext, match: re.Match[str], gain: Frame) -> Itera
               if m.key not in gain.controllers]  # fmt: skip
     for loser in losers:
         yield Frame("loss", (loser.key,), gain.territory, gain.date, match.start())
+
+
+LISTING = re.compile(r"^\s*,?\s*(?:including|notably|such\s+as|among\s+them|especially|namely)\s+")
+
+
+def listed(ctx: SentenceContext, match: re.Match[str], frame: Frame) -> Iterator[Frame]:
+    """ "captured most of Kidal Region, including Kidal, Tessalit and Anefis from the CSP":
+    each listed town the same way (and "from X" after the list loses them)."""
+    place = object_place(ctx, match.end(), window=60)
+    if place is None or place.key != frame.territory:
+        return
+    found = LISTING.match(ctx.folded[ctx.local(place.stop) :])
+    if not found:
+        return
+    at = place.stop + found.end()
+    towns: list[Mention] = []
+    for mention in ctx.places(at, ctx.sentence.stop):
+        gap = ctx.folded[ctx.local(towns[-1].stop if towns else at) : ctx.local(mention.begin)]
+        if not re.fullmatch(r"\s*(?:,|and|,\s*and|or)?\s*", gap):
+            break
+        towns.append(mention)
+    losers: list[str] = []
+    if towns and frame.change == "gain":
+        rest = re.match(r"^\s+from\s+(?:the\s+)?", ctx.folded[ctx.local(towns[-1].stop) :])
+        if rest:
+            begin = towns[-1].stop + rest.end()
+            losers = [m.key for m in heads_in(ctx, ctx.agents(begin, begin + 40), ctx.doc.text)[:1]]
+    for town in towns:
+        if _settlement_like(ctx, town.key):
+            yield Frame(frame.change, frame.controllers, town.key, frame.date, frame.local_at)
+            for loser in losers:
+                if loser not in frame.controllers:
+                    yield Frame("loss", (loser,), town.key, frame.date, frame.local_at)
 
 
 def nominal_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
@@ -306,11 +341,16 @@ def passive_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
     """ "Kidal was captured by the MNLA", "was held by separatist Tuareg rebels"."""
     if not is_factual(ctx, match.start()):
         return None
-    place = place_before(ctx, match.start())
+    place = place_before(ctx, match.start()) or _relative_antecedent(ctx, match.start())
     controllers = by_agents(ctx, match.end())
     if place is None or not controllers or not _settlement_like(ctx, place.key):
         return None
-    change: ControlChange = "state" if match.group(1) in {"held", "controlled"} else "gain"
+    date = frame_date(ctx, match.start())
+    since = date is not None and fold(date.text).startswith("since")
+    change: ControlChange = (
+        "state" if match.group(1) in {"held", "controlled"} or (match.group(1) == "occupied" and since)
+        else "gain"
+    )
     return Frame(
         change, tuple(controllers), place.key, frame_date(ctx, match.start()), match.start()
     )
@@ -403,6 +443,22 @@ def _told_place(ctx: SentenceContext, local_at: int) -> Mention | None:
         return before[-1]
     if ctx.paragraph_place:
         return Mention(ctx.sentence.begin, ctx.sentence.begin, "", ctx.paragraph_place, "paragraph")
+    return None
+
+
+def _relative_antecedent(ctx: SentenceContext, local_at: int) -> Mention | None:
+    """ "Gao, another town ... that had been occupied by X", "the city, which was captured":
+    the place the relative clause hangs from (the last one before "that" / "which")."""
+    begin, _ = clause_bounds(ctx, local_at)
+    if not re.search(r"\b(?:that|which)\s*$", ctx.folded[: ctx.local(begin)]):
+        return None
+    before = [m for m in ctx.places(ctx.sentence.begin, begin) if _settlement_like(ctx, m.key)]
+    towns = [m for m in before if ctx.is_a(m.key, "Settlement")]  # "Gao, a town in Mali's north that"
+    if towns or before:
+        return (towns or before)[-1]
+    lead = ctx.folded[: ctx.local(begin)]
+    if re.search(r"\bthe\s+(?:town|city|village)\s*,?\s*(?:that|which)\s*$", lead):
+        return told_town(ctx, ctx.local(begin))
     return None
 
 
