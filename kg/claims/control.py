@@ -55,6 +55,7 @@ EXPELLED = re.compile(
     r"\b(?:drove|drives|drive|driving|chased|chasing|pushed|pushing|expelled|expelling|dislodged|"
     r"dislodging|ousted|ousting|routed)\b"
 )
+HELD_BY = re.compile(r"\b([a-z]+)-(?:held|controlled|occupied)\s+")  # "the rebel-held region of Kidal"
 FELL = re.compile(r"\b(?:had\s+)?(?:fallen|fell)\s+(?:to|into\s+the\s+hands\s+of)\s+")
 PASSED_UNDER = re.compile(r"\b(?:passed|fell|came|come|returned|went)\b[^,.;]{0,20}$")
 NOMINAL_GAIN = re.compile(r"\b(?:seizure|capture|takeover|conquest|fall)\s+of\s+")
@@ -73,7 +74,7 @@ CONTROL_ADJECTIVES = {
 ANY_FRAME = re.compile("|".join(
     p if isinstance(p, str) else p.pattern
     for p in (GAIN_ACTIVE, LOSS_ACTIVE, LOSS_PASSIVE, STATE_ACTIVE, UNDER_CONTROL, NOMINAL_GAIN, GAIN_PASSIVE,
-              ALLOWED_TO, STRONGHOLD, FELL, HANDOVER, EXPELLED)
+              ALLOWED_TO, STRONGHOLD, FELL, HANDOVER, EXPELLED, HELD_BY)
 ))  # fmt: skip
 
 
@@ -143,7 +144,7 @@ def frames(ctx: SentenceContext) -> Iterator[Frame]:
         (LOSS_PASSIVE, passive_loss_frame), (GAIN_PASSIVE, passive_frame),
         (NOMINAL_GAIN, nominal_frame), (UNDER_CONTROL, under_control_frame),
         (STATE_ACTIVE, state_frame), (ALLOWED_TO, allowed_frame), (STRONGHOLD, stronghold_frame),
-        (FELL, fell_frame),
+        (FELL, fell_frame), (HELD_BY, held_by_frame),
     )  # fmt: skip
     for pattern, finder in finders:
         for match in re.finditer(pattern, ctx.folded):
@@ -218,6 +219,23 @@ def taken_from(ctx: SentenceContext, match: re.Match[str], gain: Frame) -> Itera
               if m.key not in gain.controllers]  # fmt: skip
     for loser in losers:
         yield Frame("loss", (loser.key,), gain.territory, gain.date, match.start())
+
+
+
+
+def held_by_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
+    """ "the rebel-held town of Kidal", "MNLA-held Kidal": a state, as of the sentence."""
+    word = match.group(1)
+    named = [m for m in ctx.agents(ctx.sentence.begin, ctx.absolute(match.start(1) + len(word)))
+             if m.stop == ctx.absolute(match.start(1) + len(word))]  # fmt: skip
+    controller = named[0].key if named else CONTROL_ADJECTIVES.get(word)
+    place = object_place(ctx, match.end(), window=40)
+    if controller is None or place is None or not _settlement_like(ctx, place.key):
+        return None
+    gap = ctx.folded[match.end() : ctx.local(place.begin)]
+    if not re.fullmatch(r"(?:[a-z]+\s+){0,3}?(?:of\s+(?:the\s+)?)?", gap):
+        return None
+    return Frame("state", (controller,), place.key, frame_date(ctx, match.start()), match.start())
 
 
 LISTING = re.compile(r"^\s*,?\s*(?:including|notably|such\s+as|among\s+them|especially|namely)\s+")
