@@ -46,6 +46,8 @@ from kg.extract.implied import (
     placed,
 )
 from kg.extract.parsed import coordinated_claims, gerund_subjects
+from kg.buildcache import Entry, State, write_state
+from kg.lock import build_lock
 from kg.model import Document, Extraction
 from kg.registry import Registry, load_registry
 
@@ -285,72 +287,66 @@ def build(
 ) -> BuildReport:
     """Build the graph of a corpus into ``out`` (TriG, Turtle, store, manifest).
 
-    Memory stays bounded: each document's graph is serialized as soon as it is
-    extracted (in the worker process with ``jobs`` > 1) and kept in a spool
-    file, and handed to the store loader, which runs in a thread beside the
-    extraction; only the claims (for the derived periods) stay in memory.
-    The output does not depend on ``jobs``.
+    Only documents the previous build in ``out`` did not extract with the
+    same extractor are extracted (``kg.buildcache``); when few changed, the
+    files and the store are spliced rather than written anew
+    (``kg.incremental``). Either way the bytes are those of a build from
+    scratch. Memory stays bounded: each document's graph is serialized as
+    soon as it is extracted (in the worker process with ``jobs`` > 1) and
+    kept in a spool file, and handed to the store loader, which runs in a
+    thread beside the extraction; only the claims (for the derived periods)
+    stay in memory. The output does not depend on ``jobs``. Another kg
+    command writing ``out`` at the same time makes this one stop at once
+    (``kg.lock``).
     """
-    from kg import summaries, temporal
-    from kg.queries import write_entity_index
-    from kg.resources import resource_path
-    from kg.store import StoreWriter
-
     started = time.perf_counter()
     prepare_output(out)
+    with build_lock(_absolute(out)):
+        loaded = load_corpus(corpus_dir, today=today)
+        return build_documents(loaded.documents, loaded.problems, out, strict=strict,
+                               jobs=jobs, progress=progress, started=started)  # fmt: skip
+
+
+def build_documents(
+    documents: Sequence[Document],
+    problems: Sequence[CorpusProblem],
+    out: Path,
+    *,
+    strict: bool = False,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    started: float | None = None,
+) -> BuildReport:
+    """Build ``documents`` (in file-name order) into ``out``; the caller holds its lock."""
+    from kg import buildcache
+    from kg.resources import resource_path
+    from kg.store import changed_after_build
+
+    started = time.perf_counter() if started is None else started
     registry = load_registry()
-    loaded = load_corpus(corpus_dir, today=today)
+    fingerprint = buildcache.fingerprint(STAGES, (resource_path("ontology"),))
+    keys = [buildcache.document_key(doc, fingerprint) for doc in documents]
+    usable = (out / "kg.trig").is_file() and not changed_after_build(out)
+    previous = buildcache.read_state(out) if usable else None
     staging = staging_dir(out)
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir(parents=True)
-        # The store loads in a thread from the graphs as they come (pyoxigraph does not hold
-        # the GIL while it loads); kg.trig and kg.ttl are written from the spool at the end.
-        with _GraphSpool(_absolute(out).parent) as spool, StoreWriter(staging) as loader:
-            kept: list[Extraction] = []
-            problems = list(loaded.problems)
-            for extraction, found, graph in _over_documents(
-                loaded.documents, registry, _document_work, jobs, progress
-            ):
-                if not found:
-                    problems.append(_nothing_found(extraction))
-                kept.append(extraction)
-                spool.add(graph)
-                loader.add(graph.trig())
-            extracted = CorpusExtraction(tuple(kept), tuple(problems))
-            del kept
-            check_problems(extracted, strict=strict)
-            extractions = extracted.extractions
-            stage = _stages(progress)
-            stage("deriving periods")
-            periods, disputes = temporal.derive(extractions, town_of=town_lookup(registry))
-            ontology_dir = resource_path("ontology")
-            fixed = emit.graph_texts(
-                emit.ontology_quads(ontology_dir / "sahel.ttl")
-                + emit.registry_quads(ontology_dir / "registry.ttl")
-            )
-            shortcuts = summaries.summary_triples(extractions, periods, disputes, registry.entities)
-            fixed.append(emit.derived_graph(periods, disputes, stages=(*STAGES, temporal.STAGE),
-                                            extra=shortcuts))  # fmt: skip
-            del shortcuts
-            for graph in fixed:
-                loader.add(graph.trig())
-            summary = _Summary(
-                documents={x.document.doc_id: x.document.content_hash for x in extractions},
-                languages={x.document.doc_id: x.document.language for x in extractions},
-                discovered=len({e.key for x in extractions for e in x.entities}),
-                claims=Counter(c.kind for x in extractions for c in x.claims),
-                periods=Counter(p.kind for p in periods),
-                problems=extracted.problems,
-            )
-            del extracted, extractions, periods, disputes, loaded  # the files need the room
-            # the store first: its memory is let go before the kg.ttl merge takes its own
-            stage("finishing the store")
-            stored = loader.finish()
-            stage("writing kg.trig and kg.ttl")
-            files = emit.write_build(staging, spool.merged_with(fixed))
-            del fixed
+        cache = buildcache.DocumentCache(out if (out / buildcache.CACHE_DIR).is_dir() else None,
+                                         staging)  # fmt: skip
+        todo = {k for k in keys if not cache.has(k)}
+        gone = {d[2] for d in previous.documents} - set(keys) if previous else set()
+        small = len(todo) + len(gone) <= max(1, len(documents) // 2)
+        build = _Build(documents, keys, todo, list(problems), out, staging, cache, registry,
+                       strict, jobs, progress, fingerprint)  # fmt: skip
+        if previous is not None and previous.fingerprint == fingerprint and small:
+            summary, files = build.spliced(previous)
+        else:
+            summary, files = build.full()
+        stage = _stages(progress)
         stage("indexing the entities")
+        from kg.queries import write_entity_index
+
         write_entity_index(staging)  # after the store is closed: see read_entity_index
         report = BuildReport(
             out=out,
@@ -359,8 +355,8 @@ def build(
             discovered=summary.discovered,
             claims=summary.claims,
             periods=summary.periods,
-            triples=files.triples,
-            quads=stored,
+            triples=files[0],
+            quads=files[1],
             seconds=round(time.perf_counter() - started, 2),
             problems=summary.problems,
         )
@@ -371,6 +367,195 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def derive_graphs(
+    extractions: Sequence[Extraction], registry: Registry
+) -> tuple[list[GraphText], Counter[str]]:
+    """The graphs not made from one document (ontology, registry, derived: periods,
+    disputes, summaries), in IRI order, and the periods by kind."""
+    from kg import summaries, temporal
+    from kg.resources import resource_path
+
+    periods, disputes = temporal.derive(extractions, town_of=town_lookup(registry))
+    ontology_dir = resource_path("ontology")
+    fixed = emit.graph_texts(
+        emit.ontology_quads(ontology_dir / "sahel.ttl")
+        + emit.registry_quads(ontology_dir / "registry.ttl")
+    )
+    shortcuts = summaries.summary_triples(extractions, periods, disputes, registry.entities)
+    fixed.append(emit.derived_graph(periods, disputes, stages=(*STAGES, temporal.STAGE),
+                                    extra=shortcuts))  # fmt: skip
+    return sorted(fixed, key=lambda g: g.name), Counter(p.kind for p in periods)
+
+
+Holders = str | tuple[str, ...]
+
+
+def _hold(holders: dict[str, Holders], counts: dict[str, int], graph: GraphText) -> None:
+    """Record which graphs hold each subject (and its triples while one graph does)."""
+    name = graph.name
+    for subject, count in zip(graph.subjects, graph.counts, strict=True):
+        held = holders.get(subject)
+        if held is None:
+            holders[subject] = name
+            counts[subject] = count
+        else:
+            holders[subject] = tuple(sorted({*((held,) if isinstance(held, str) else held), name}))
+            counts.pop(subject, None)
+
+
+@dataclass
+class _Build:
+    """One build's inputs and helpers: the full way and the spliced way."""
+
+    documents: Sequence[Document]
+    keys: list[str]
+    todo: set[str]
+    problems: list[CorpusProblem]
+    out: Path
+    staging: Path
+    cache: object  # kg.buildcache.DocumentCache
+    registry: Registry
+    strict: bool
+    jobs: int
+    progress: Progress | None
+    fingerprint: str
+
+    def work(self, graphs: bool) -> Iterator[tuple[str, Extraction, bool, GraphText | None]]:
+        """(key, lean extraction, found, graph) of every document in order: from the cache,
+        or extracted (and cached); the graph of a cached one only when ``graphs``."""
+        cache = self.cache
+        missing = [d for d, k in zip(self.documents, self.keys, strict=True) if k in self.todo]
+        fresh = _over_documents(missing, self.registry, _document_work, self.jobs, self.progress)
+        for doc, key in zip(self.documents, self.keys, strict=True):
+            if key in self.todo:
+                extraction, found, graph = next(fresh)
+                cache.put(key, Entry(extraction, found), graph)  # type: ignore[attr-defined]
+                yield key, extraction, found, graph
+            else:
+                entry = cache.entry(key)  # type: ignore[attr-defined]
+                cache.keep(key)  # type: ignore[attr-defined]
+                yield key, entry.extraction, entry.found, cache.graph(key) if graphs else None  # type: ignore[attr-defined]
+
+    def _summary(self, extractions: Sequence[Extraction], periods: Counter[str]) -> _Summary:
+        return _Summary(
+            documents={x.document.doc_id: x.document.content_hash for x in extractions},
+            languages={x.document.doc_id: x.document.language for x in extractions},
+            discovered=len({e.key for x in extractions for e in x.entities}),
+            claims=Counter(c.kind for x in extractions for c in x.claims),
+            periods=periods,
+            problems=tuple(self.problems),
+        )
+
+    def _state(self, state: State, names: dict[str, str], fixed: Sequence[GraphText]) -> None:
+        for graph in fixed:
+            self.cache.put_fixed(graph)  # type: ignore[attr-defined]
+        state.fingerprint = self.fingerprint
+        state.documents = [(d.doc_id, d.path, k, names[k])
+                           for d, k in zip(self.documents, self.keys, strict=True)]  # fmt: skip
+        state.fixed = [g.name for g in fixed]
+        write_state(self.staging, state)
+
+    def full(self) -> tuple[_Summary, tuple[int, int]]:
+        """Every graph written anew (the store too); extraction only where the cache misses."""
+        from kg.incremental import index_full_build
+        from kg.store import StoreWriter
+
+        stage = _stages(self.progress)
+        holders: dict[str, Holders] = {}
+        counts: dict[str, int] = {}
+        sizes: dict[str, tuple[int, int]] = {}
+        names: dict[str, str] = {}
+        # The store loads in a thread from the graphs as they come (pyoxigraph does not hold
+        # the GIL while it loads); kg.trig and kg.ttl are written from the spool at the end.
+        with _GraphSpool(_absolute(self.out).parent) as spool, StoreWriter(self.staging) as loader:
+            kept: list[Extraction] = []
+            for key, extraction, found, graph in self.work(graphs=True):
+                assert graph is not None
+                if not found:
+                    self.problems.append(_nothing_found(extraction))
+                kept.append(extraction)
+                spool.add(graph)
+                trig = graph.trig()
+                loader.add(trig)
+                sizes[graph.name] = (len(trig), graph.quads)
+                names[key] = graph.name
+                _hold(holders, counts, graph)
+            check_problems(CorpusExtraction(tuple(kept), tuple(self.problems)), strict=self.strict)
+            stage("deriving periods")
+            fixed, periods = derive_graphs(kept, self.registry)
+            for graph in fixed:
+                trig = graph.trig()
+                loader.add(trig)
+                sizes[graph.name] = (len(trig), graph.quads)
+                _hold(holders, counts, graph)
+            summary = self._summary(kept, periods)
+            del kept  # the files need the room
+            # the store first: its memory is let go before the kg.ttl merge takes its own
+            stage("finishing the store")
+            stored = loader.finish()
+            stage("writing kg.trig and kg.ttl")
+            files = emit.write_build(self.staging, spool.merged_with(fixed))
+        state = index_full_build(self.staging, [(n, *sizes[n]) for n in sorted(sizes)],
+                                 holders, counts)  # fmt: skip
+        self._state(state, names, fixed)
+        return summary, (files.triples, stored)
+
+    def spliced(self, previous: State) -> tuple[_Summary, tuple[int, int]]:
+        """Only the changed graphs written (kg.incremental); the rest copied from ``out``."""
+        from kg.incremental import Change, splice
+
+        stage = _stages(self.progress)
+        kept: list[Extraction] = []
+        new: dict[str, GraphText] = {}
+        names: dict[str, str] = {}
+        old_names = {d[2]: d[3] for d in previous.documents}
+        for key, extraction, found, graph in self.work(graphs=False):
+            if not found and key in self.todo:
+                self.problems.append(_nothing_found(extraction))
+            kept.append(extraction)
+            if key not in old_names:
+                graph = graph or self.cache.graph(key)  # type: ignore[attr-defined]
+                new[graph.name] = graph
+                names[key] = graph.name
+            else:
+                names[key] = old_names[key]
+        check_problems(CorpusExtraction(tuple(kept), tuple(self.problems)), strict=self.strict)
+        stage("deriving periods")
+        fixed, periods = derive_graphs(kept, self.registry)
+        summary = self._summary(kept, periods)
+        del kept
+        old_fixed = {}
+        for graph in fixed:
+            before = self.cache.fixed(graph.name)  # type: ignore[attr-defined]
+            old_fixed[graph.name] = before
+            if before is None or before.body != graph.body or before.head != graph.head:
+                new[graph.name] = graph
+        kept_names = set(names.values()) | {g.name for g in fixed}
+        by_name = {d[3]: d[2] for d in previous.documents}
+        current_keys = {n: k for k, n in names.items()}
+        fixed_now = {g.name: g for g in fixed}
+
+        def old(name: str) -> GraphText:
+            if name in old_fixed and old_fixed[name] is not None:
+                return old_fixed[name]
+            if name in by_name:
+                return self.cache.graph(by_name[name])  # type: ignore[attr-defined,no-any-return]
+            raise KeyError(name)
+
+        def current(name: str) -> GraphText:
+            if name in fixed_now:
+                return fixed_now[name]
+            return self.cache.graph(current_keys[name])  # type: ignore[attr-defined,no-any-return]
+
+        removed = frozenset(set(previous.graphs) - kept_names)
+        change = Change(removed, new, old, current)
+        quads_of = {n: (new[n].quads if n in new else previous.graphs[n][2]) for n in kept_names}
+        stage("splicing kg.trig, kg.ttl and the store")
+        result = splice(self.out, self.staging, previous, sorted(kept_names), change, quads_of)
+        self._state(result.state, names, fixed)
+        return summary, (result.triples, result.quads)
 
 
 def _stages(progress: Progress | None) -> Callable[[str], None]:
@@ -480,7 +665,7 @@ def _write_manifest(
 
 
 #: What ``kg build`` writes into its output folder; other items there are left alone.
-BUILD_ITEMS = frozenset({"kg.trig", "kg.ttl", "manifest.json", "store"})
+BUILD_ITEMS = frozenset({"kg.trig", "kg.ttl", "manifest.json", "store", "cache"})
 #: Items other commands add to a build folder (``kg validate``): carried over on a rebuild.
 KEPT_ITEMS = frozenset({"docs"})
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?:staging|old)-(?P<pid>\d+)")
