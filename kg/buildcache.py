@@ -11,7 +11,8 @@ claims. An entry is two files:
   claims without quotes, the discovered entities) and whether anything was
   found: what the derivation needs, and the text, so a build can be made
   again from the cache alone (``kg add``/``kg remove`` have no corpus folder);
-- ``docs/KEY.g``: the document's named graph, serialized (``GraphText``).
+- ``docs/KEY.g``: the document's named graph, serialized (``GraphText``);
+- ``docs/KEY.m``: the MinHash signature of its text (``kg.dedup``).
 
 ``state.pickle`` describes the build the cache belongs to (see
 :class:`State`): its documents, where each graph lies in ``kg.trig``, where
@@ -53,6 +54,7 @@ class Entry:
 
     extraction: Extraction
     found: bool  # any mention at all (a document with none gets a warning)
+    iris: tuple[str, ...] = ()  # the claims' IRIs (kg.emit.claim_iri), in order
 
 
 @dataclass
@@ -76,6 +78,7 @@ class State:
     counts: list[int] = field(default_factory=list)
     holders: list[str | tuple[str, ...]] = field(default_factory=list)
     ttl_size: int = 0
+    copies: list[Document] = field(default_factory=list)  # files with another's text
     format: int = STATE_FORMAT
 
 
@@ -172,6 +175,20 @@ class DocumentCache:
         if path is None:
             raise KeyError(key)
         value: GraphText = _load(path)
+        return value
+
+    def signature(self, key: str, text: str) -> bytes:
+        """The MinHash signature of a document's text (kg.dedup), cached as ``docs/KEY.m``."""
+        from kg.dedup import signature
+
+        path = self._old_path(f"docs/{key}.m")
+        target = self.new / "docs" / f"{key}.m"
+        if path is not None:
+            if path != target:
+                _link(path, target)
+            return path.read_bytes()
+        value = signature(text)
+        target.write_bytes(value)
         return value
 
     def keep(self, key: str) -> None:

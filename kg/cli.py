@@ -228,6 +228,48 @@ def progress_display(shown: bool) -> Iterator[Callable[[str, int, int], None] | 
         yield show
 
 
+@app.command(short_help="Add articles to an existing build (only they are extracted).")
+def add(
+    articles: Annotated[list[Path], typer.Argument(help="Article files (.txt with front matter).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The build folder.")] = Path("build"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Add ARTICLES to the build in OUT: the same bytes as a build of the corpus with them."""
+    with reported():
+        from kg import pipeline, update
+
+        with progress_display(not quiet and sys.stderr.isatty()) as progress:
+            done = update.add_articles(articles, out, today=date.today(), progress=progress)
+        _echo_update(done, "added or replaced", pipeline.report_lines)
+
+
+@app.command(short_help="Remove documents from an existing build.")
+def remove(
+    documents: Annotated[list[str], typer.Argument(help="Document ids (or file names).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The build folder.")] = Path("build"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Remove DOCUMENTS from the build in OUT: the same bytes as a build without them."""
+    with reported():
+        from kg import pipeline, update
+
+        with progress_display(not quiet and sys.stderr.isatty()) as progress:
+            done = update.remove_documents(documents, out, progress=progress)
+        _echo_update(done, "removed", pipeline.report_lines)
+
+
+def _echo_update(done: object, verb: str, lines: Callable[[object], list[str]]) -> None:
+    for doc_id in done.unchanged:  # type: ignore[attr-defined]
+        typer.echo(f"Already in the build with the same content: {doc_id} (nothing to do)")
+    if done.build is None:  # type: ignore[attr-defined]
+        typer.echo("Nothing changed.")
+        return
+    for problem in done.build.problems:  # type: ignore[attr-defined]
+        typer.echo(one_line(str(problem)), err=True)
+    typer.echo(f"Documents {verb}: {', '.join(done.changed)}")  # type: ignore[attr-defined]
+    echo_lines(lines(done.build))  # type: ignore[attr-defined]
+
+
 @app.command(name="eval", short_help="Score the extraction against gold annotations.")
 def evaluate(
     corpus: Annotated[

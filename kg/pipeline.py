@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -28,13 +28,18 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from pyoxigraph import NamedNode, Triple
+
 from kg import claims as claims_stage
+from kg import dedup
 from kg import dates as dates_stage
 from kg import emit
 from kg import mentions as mentions_stage
 from kg.corpus import CorpusProblem, load_corpus
 from kg.emit import GraphText, publisher_key
 from kg.errors import CorpusError, KgError
+from kg.iris import doc_iri
+from kg.vocab import PROV
 from kg.extract.infobox import infobox_claims
 from kg.extract.names import discover_names
 from kg.extract.implied import (
@@ -48,7 +53,7 @@ from kg.extract.implied import (
 from kg.extract.parsed import coordinated_claims, gerund_subjects
 from kg.buildcache import Entry, State, write_state
 from kg.lock import build_lock
-from kg.model import Document, Extraction
+from kg.model import Claim, Document, Extraction
 from kg.registry import Registry, load_registry
 
 STAGES = ("corpus.v1", mentions_stage.STAGE, dates_stage.STAGE, claims_stage.STAGE)
@@ -76,6 +81,9 @@ class BuildReport:
     quads: int
     seconds: float
     problems: tuple[CorpusProblem, ...] = field(default=())
+    exact_copies: int = 0  # files with the text of another file (one document: kg.dedup)
+    near_copies: int = 0  # documents linked as copies of an earlier one's report
+    extracted: int = 0  # documents extracted by this build (the others came from its cache)
 
 
 def extract_document(
@@ -325,6 +333,7 @@ def build_documents(
     started = time.perf_counter() if started is None else started
     registry = load_registry()
     fingerprint = buildcache.fingerprint(STAGES, (resource_path("ontology"),))
+    documents, duplicates = dedup.exact_duplicates(documents)
     keys = [buildcache.document_key(doc, fingerprint) for doc in documents]
     usable = (out / "kg.trig").is_file() and not changed_after_build(out)
     previous = buildcache.read_state(out) if usable else None
@@ -338,7 +347,7 @@ def build_documents(
         gone = {d[2] for d in previous.documents} - set(keys) if previous else set()
         small = len(todo) + len(gone) <= max(1, len(documents) // 2)
         build = _Build(documents, keys, todo, list(problems), out, staging, cache, registry,
-                       strict, jobs, progress, fingerprint)  # fmt: skip
+                       strict, jobs, progress, fingerprint, duplicates)  # fmt: skip
         if previous is not None and previous.fingerprint == fingerprint and small:
             summary, files = build.spliced(previous)
         else:
@@ -359,8 +368,12 @@ def build_documents(
             quads=files[1],
             seconds=round(time.perf_counter() - started, 2),
             problems=summary.problems,
+            exact_copies=len(duplicates),
+            extracted=len(todo),
+            near_copies=len(build.near),
         )
-        _write_manifest(staging, report, summary.documents, summary.languages)
+        _write_manifest(staging, report, summary.documents, summary.languages,
+                        _copies(documents, duplicates, build.near))  # fmt: skip
         publish(staging, out)
     except OSError as error:
         raise KgError(f"Cannot write the build in {out}: {error.strerror or error}") from None
@@ -370,14 +383,33 @@ def build_documents(
 
 
 def derive_graphs(
-    extractions: Sequence[Extraction], registry: Registry
+    extractions: Sequence[Extraction], registry: Registry, near: Mapping[str, str] | None = None,
+    iris: Mapping[Claim, str] | None = None,
 ) -> tuple[list[GraphText], Counter[str]]:
     """The graphs not made from one document (ontology, registry, derived: periods,
-    disputes, summaries), in IRI order, and the periods by kind."""
+    disputes, summaries, the links of near copies ``near``: copy -> original), in IRI
+    order, and the periods by kind. ``iris``: claim IRIs already known (the cache's)."""
+    emit.KNOWN_CLAIM_IRIS.update(iris or {})
+    try:
+        return _derive_graphs(extractions, registry, near)
+    finally:
+        emit.KNOWN_CLAIM_IRIS.clear()
+
+
+def _derive_graphs(
+    extractions: Sequence[Extraction], registry: Registry, near: Mapping[str, str] | None
+) -> tuple[list[GraphText], Counter[str]]:
     from kg import summaries, temporal
     from kg.resources import resource_path
 
     periods, disputes = temporal.derive(extractions, town_of=town_lookup(registry))
+    links: list[Triple] = []
+    if near:
+        claims = {emit.claim_iri(c): (c, x.document.doc_id) for x in extractions for c in x.claims}
+        periods = dedup.count_once(periods, claims, near)
+        derived_from = NamedNode(PROV + "wasDerivedFrom")
+        links = [Triple(NamedNode(doc_iri(copy)), derived_from, NamedNode(doc_iri(original)))
+                 for copy, original in sorted(near.items())]  # fmt: skip
     ontology_dir = resource_path("ontology")
     fixed = emit.graph_texts(
         emit.ontology_quads(ontology_dir / "sahel.ttl")
@@ -385,7 +417,7 @@ def derive_graphs(
     )
     shortcuts = summaries.summary_triples(extractions, periods, disputes, registry.entities)
     fixed.append(emit.derived_graph(periods, disputes, stages=(*STAGES, temporal.STAGE),
-                                    extra=shortcuts))  # fmt: skip
+                                    extra=[*shortcuts, *links]))  # fmt: skip
     return sorted(fixed, key=lambda g: g.name), Counter(p.kind for p in periods)
 
 
@@ -421,6 +453,16 @@ class _Build:
     jobs: int
     progress: Progress | None
     fingerprint: str
+    duplicates: list[Document]
+    near: dict[str, str] = field(default_factory=dict)
+    iris: dict[Claim, str] = field(default_factory=dict)  # from the cache: see derive_graphs
+
+    def find_near(self) -> None:
+        """The near copies among the documents (MinHash signatures cached with each entry)."""
+        signatures = {}
+        for doc, key in zip(self.documents, self.keys, strict=True):
+            signatures[doc.doc_id] = self.cache.signature(key, doc.text)  # type: ignore[attr-defined]
+        self.near = dedup.near_copies(self.documents, signatures)
 
     def work(self, graphs: bool) -> Iterator[tuple[str, Extraction, bool, GraphText | None]]:
         """(key, lean extraction, found, graph) of every document in order: from the cache,
@@ -431,11 +473,15 @@ class _Build:
         for doc, key in zip(self.documents, self.keys, strict=True):
             if key in self.todo:
                 extraction, found, graph = next(fresh)
-                cache.put(key, Entry(extraction, found), graph)  # type: ignore[attr-defined]
+                iris = tuple(emit.claim_iri(c) for c in extraction.claims)
+                cache.put(key, Entry(extraction, found, iris), graph)  # type: ignore[attr-defined]
+                self.iris.update(zip(extraction.claims, iris, strict=True))
                 yield key, extraction, found, graph
             else:
                 entry = cache.entry(key)  # type: ignore[attr-defined]
                 cache.keep(key)  # type: ignore[attr-defined]
+                if len(entry.iris) == len(entry.extraction.claims):
+                    self.iris.update(zip(entry.extraction.claims, entry.iris, strict=True))
                 yield key, entry.extraction, entry.found, cache.graph(key) if graphs else None  # type: ignore[attr-defined]
 
     def _summary(self, extractions: Sequence[Extraction], periods: Counter[str]) -> _Summary:
@@ -455,6 +501,7 @@ class _Build:
         state.documents = [(d.doc_id, d.path, k, names[k])
                            for d, k in zip(self.documents, self.keys, strict=True)]  # fmt: skip
         state.fixed = [g.name for g in fixed]
+        state.copies = list(self.duplicates)
         write_state(self.staging, state)
 
     def full(self) -> tuple[_Summary, tuple[int, int]]:
@@ -484,7 +531,8 @@ class _Build:
                 _hold(holders, counts, graph)
             check_problems(CorpusExtraction(tuple(kept), tuple(self.problems)), strict=self.strict)
             stage("deriving periods")
-            fixed, periods = derive_graphs(kept, self.registry)
+            self.find_near()
+            fixed, periods = derive_graphs(kept, self.registry, self.near, self.iris)
             for graph in fixed:
                 trig = graph.trig()
                 loader.add(trig)
@@ -523,7 +571,8 @@ class _Build:
                 names[key] = old_names[key]
         check_problems(CorpusExtraction(tuple(kept), tuple(self.problems)), strict=self.strict)
         stage("deriving periods")
-        fixed, periods = derive_graphs(kept, self.registry)
+        self.find_near()
+        fixed, periods = derive_graphs(kept, self.registry, self.near, self.iris)
         summary = self._summary(kept, periods)
         del kept
         old_fixed = {}
@@ -648,8 +697,20 @@ def check_problems(extracted: CorpusExtraction, *, strict: bool) -> None:
         raise CorpusError(f"no article could be read, nothing built ({listed})")
 
 
+def _copies(documents: Sequence[Document], duplicates: Sequence[Document],
+            near: Mapping[str, str]) -> dict[str, object]:  # fmt: skip
+    """The manifest's "copies": each document's other file names (same text), and the near
+    copies with the document each was linked to."""
+    by_hash = {d.content_hash: d.doc_id for d in documents}
+    files: dict[str, list[str]] = {}
+    for dup in duplicates:
+        files.setdefault(by_hash[dup.content_hash], []).append(dup.path)
+    return {"same_text": {k: sorted(v) for k, v in sorted(files.items())}, "near": dict(near)}
+
+
 def _write_manifest(
-    folder: Path, report: BuildReport, documents: dict[str, str], languages: dict[str, str]
+    folder: Path, report: BuildReport, documents: dict[str, str], languages: dict[str, str],
+    copies: dict[str, object] | None = None,
 ) -> None:
     """build/manifest.json: what was built from what (no timestamps: builds are reproducible)."""
     manifest = {
@@ -661,6 +722,8 @@ def _write_manifest(
         "triples": report.triples,
         "quads": report.quads,
     }
+    if copies and any(copies.values()):
+        manifest["copies"] = copies
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
@@ -784,4 +847,9 @@ def report_lines(report: BuildReport) -> list[str]:
         f"  claims:   {sum(report.claims.values())} ({claims})",
         f"  periods:  {sum(report.periods.values())} ({periods})",
         f"  triples:  {report.triples} (kg.ttl), quads: {report.quads} (kg.trig, store/)",
+        f"  copies:   {report.exact_copies + report.near_copies} ({report.exact_copies} "
+        f"file{'s' * (report.exact_copies != 1)} with the text of another, {report.near_copies} "
+        f"near cop{'ies' if report.near_copies != 1 else 'y'} of an earlier article)",
+        f"  extracted: {report.extracted} of {report.documents} (the others unchanged since "
+        "the last build: from its cache)",
     ]
