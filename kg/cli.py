@@ -17,11 +17,15 @@ from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from kg.errors import CorpusError, KgError
+
+if TYPE_CHECKING:
+    from kg.pipeline import BuildReport
+    from kg.update import UpdateReport
 
 app = typer.Typer(
     name="kg",
@@ -258,16 +262,18 @@ def remove(
         _echo_update(done, "removed", pipeline.report_lines)
 
 
-def _echo_update(done: object, verb: str, lines: Callable[[object], list[str]]) -> None:
-    for doc_id in done.unchanged:  # type: ignore[attr-defined]
+def _echo_update(done: UpdateReport, verb: str,
+                 lines: Callable[[BuildReport], list[str]]) -> None:  # fmt: skip
+    """What kg add / kg remove did: the documents left as they were, then the build's lines."""
+    for doc_id in done.unchanged:
         typer.echo(f"Already in the build with the same content: {doc_id} (nothing to do)")
-    if done.build is None:  # type: ignore[attr-defined]
+    if done.build is None:
         typer.echo("Nothing changed.")
         return
-    for problem in done.build.problems:  # type: ignore[attr-defined]
+    for problem in done.build.problems:
         typer.echo(one_line(str(problem)), err=True)
-    typer.echo(f"Documents {verb}: {', '.join(done.changed)}")  # type: ignore[attr-defined]
-    echo_lines(lines(done.build))  # type: ignore[attr-defined]
+    typer.echo(f"Documents {verb}: {', '.join(done.changed)}")
+    echo_lines(lines(done.build))
 
 
 @app.command(name="eval", short_help="Score the extraction against gold annotations.")

@@ -51,7 +51,7 @@ from kg.extract.implied import (
     placed,
 )
 from kg.extract.parsed import coordinated_claims, gerund_subjects
-from kg.buildcache import Entry, State, write_state
+from kg.buildcache import DocumentCache, Entry, State, write_state
 from kg.lock import build_lock
 from kg.model import Claim, Document, Extraction
 from kg.registry import Registry, load_registry
@@ -447,7 +447,7 @@ class _Build:
     problems: list[CorpusProblem]
     out: Path
     staging: Path
-    cache: object  # kg.buildcache.DocumentCache
+    cache: DocumentCache
     registry: Registry
     strict: bool
     jobs: int
@@ -461,7 +461,7 @@ class _Build:
         """The near copies among the documents (MinHash signatures cached with each entry)."""
         signatures = {}
         for doc, key in zip(self.documents, self.keys, strict=True):
-            signatures[doc.doc_id] = self.cache.signature(key, doc.text)  # type: ignore[attr-defined]
+            signatures[doc.doc_id] = self.cache.signature(key, doc.text)
         self.near = dedup.near_copies(self.documents, signatures)
 
     def work(self, graphs: bool) -> Iterator[tuple[str, Extraction, bool, GraphText | None]]:
@@ -474,15 +474,15 @@ class _Build:
             if key in self.todo:
                 extraction, found, graph = next(fresh)
                 iris = tuple(emit.claim_iri(c) for c in extraction.claims)
-                cache.put(key, Entry(extraction, found, iris), graph)  # type: ignore[attr-defined]
+                cache.put(key, Entry(extraction, found, iris), graph)
                 self.iris.update(zip(extraction.claims, iris, strict=True))
                 yield key, extraction, found, graph
             else:
-                entry = cache.entry(key)  # type: ignore[attr-defined]
-                cache.keep(key)  # type: ignore[attr-defined]
+                entry = cache.entry(key)
+                cache.keep(key)
                 if len(entry.iris) == len(entry.extraction.claims):
                     self.iris.update(zip(entry.extraction.claims, entry.iris, strict=True))
-                yield key, entry.extraction, entry.found, cache.graph(key) if graphs else None  # type: ignore[attr-defined]
+                yield key, entry.extraction, entry.found, cache.graph(key) if graphs else None
 
     def _summary(self, extractions: Sequence[Extraction], periods: Counter[str]) -> _Summary:
         return _Summary(
@@ -496,7 +496,7 @@ class _Build:
 
     def _state(self, state: State, names: dict[str, str], fixed: Sequence[GraphText]) -> None:
         for graph in fixed:
-            self.cache.put_fixed(graph)  # type: ignore[attr-defined]
+            self.cache.put_fixed(graph)
         state.fingerprint = self.fingerprint
         state.documents = [(d.doc_id, d.path, k, names[k])
                            for d, k in zip(self.documents, self.keys, strict=True)]  # fmt: skip
@@ -564,7 +564,7 @@ class _Build:
                 self.problems.append(_nothing_found(extraction))
             kept.append(extraction)
             if key not in old_names:
-                graph = graph or self.cache.graph(key)  # type: ignore[attr-defined]
+                graph = graph or self.cache.graph(key)
                 new[graph.name] = graph
                 names[key] = graph.name
             else:
@@ -577,7 +577,7 @@ class _Build:
         del kept
         old_fixed = {}
         for graph in fixed:
-            before = self.cache.fixed(graph.name)  # type: ignore[attr-defined]
+            before = self.cache.fixed(graph.name)
             old_fixed[graph.name] = before
             if before is None or before.body != graph.body or before.head != graph.head:
                 new[graph.name] = graph
@@ -590,13 +590,13 @@ class _Build:
             if name in old_fixed and old_fixed[name] is not None:
                 return old_fixed[name]
             if name in by_name:
-                return self.cache.graph(by_name[name])  # type: ignore[attr-defined,no-any-return]
+                return self.cache.graph(by_name[name])
             raise KeyError(name)
 
         def current(name: str) -> GraphText:
             if name in fixed_now:
                 return fixed_now[name]
-            return self.cache.graph(current_keys[name])  # type: ignore[attr-defined,no-any-return]
+            return self.cache.graph(current_keys[name])
 
         removed = frozenset(set(previous.graphs) - kept_names)
         change = Change(removed, new, old, current)
