@@ -358,6 +358,8 @@ def list_queries() -> None:
             params = ", ".join(queries.describe_param(p) for p in query.params) or "no parameters"
             typer.echo(f"{query.name:<18} {query.summary}")
             typer.echo(f"{'':<18} parameters: {params}")
+        typer.echo("Every query also takes asof (date, optional): answered from the documents "
+                   "published on or before that day only.")
 
 
 @app.command(short_help="Run a canned question by name (see `kg queries`).")
