@@ -17,11 +17,15 @@ from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from kg.errors import CorpusError, KgError
+
+if TYPE_CHECKING:
+    from kg.pipeline import BuildReport
+    from kg.update import UpdateReport
 
 app = typer.Typer(
     name="kg",
@@ -228,6 +232,50 @@ def progress_display(shown: bool) -> Iterator[Callable[[str, int, int], None] | 
         yield show
 
 
+@app.command(short_help="Add articles to an existing build (only they are extracted).")
+def add(
+    articles: Annotated[list[Path], typer.Argument(help="Article files (.txt with front matter).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The build folder.")] = Path("build"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Add ARTICLES to the build in OUT: the same bytes as a build of the corpus with them."""
+    with reported():
+        from kg import pipeline, update
+
+        with progress_display(not quiet and sys.stderr.isatty()) as progress:
+            done = update.add_articles(articles, out, today=date.today(), progress=progress)
+        _echo_update(done, "added or replaced", pipeline.report_lines)
+
+
+@app.command(short_help="Remove documents from an existing build.")
+def remove(
+    documents: Annotated[list[str], typer.Argument(help="Document ids (or file names).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The build folder.")] = Path("build"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Remove DOCUMENTS from the build in OUT: the same bytes as a build without them."""
+    with reported():
+        from kg import pipeline, update
+
+        with progress_display(not quiet and sys.stderr.isatty()) as progress:
+            done = update.remove_documents(documents, out, progress=progress)
+        _echo_update(done, "removed", pipeline.report_lines)
+
+
+def _echo_update(done: UpdateReport, verb: str,
+                 lines: Callable[[BuildReport], list[str]]) -> None:  # fmt: skip
+    """What kg add / kg remove did: the documents left as they were, then the build's lines."""
+    for doc_id in done.unchanged:
+        typer.echo(f"Already in the build with the same content: {doc_id} (nothing to do)")
+    if done.build is None:
+        typer.echo("Nothing changed.")
+        return
+    for problem in done.build.problems:
+        typer.echo(one_line(str(problem)), err=True)
+    typer.echo(f"Documents {verb}: {', '.join(done.changed)}")
+    echo_lines(lines(done.build))
+
+
 @app.command(name="eval", short_help="Score the extraction against gold annotations.")
 def evaluate(
     corpus: Annotated[
@@ -310,6 +358,8 @@ def list_queries() -> None:
             params = ", ".join(queries.describe_param(p) for p in query.params) or "no parameters"
             typer.echo(f"{query.name:<18} {query.summary}")
             typer.echo(f"{'':<18} parameters: {params}")
+        typer.echo("Every query also takes asof (date, optional): answered from the documents "
+                   "published on or before that day only.")
 
 
 @app.command(short_help="Run a canned question by name (see `kg queries`).")

@@ -224,6 +224,11 @@ def _plain(value: object) -> object:
     return value
 
 
+#: Claim -> IRI, lent by the pipeline while it derives (``kg.pipeline.derive_graphs``): the
+#: IRIs of the claims of unchanged documents come from the build cache, not a new digest.
+KNOWN_CLAIM_IRIS: dict[Claim, str] = {}
+
+
 def claim_iri(claim: Claim) -> str:
     """The claim's IRI: a digest of document, kind, rule, offsets and every content field.
 
@@ -236,6 +241,9 @@ def claim_iri(claim: Claim) -> str:
     >>> claim_iri(claim).startswith(CLAIM), claim_iri(claim) == claim_iri(claim)
     (True, True)
     """
+    known = KNOWN_CLAIM_IRIS.get(claim) if KNOWN_CLAIM_IRIS else None
+    if known is not None:
+        return known
     content = tuple(
         (f.name, _plain(getattr(claim, f.name)))
         for f in fields(claim)

@@ -33,3 +33,7 @@ class StoreError(KgError):
     """A SPARQL endpoint or Graph Store is unreachable or refused a request."""
 
     exit_code = 3
+
+
+class BuildBusyError(KgError):
+    """Another kg command is writing the same build folder."""

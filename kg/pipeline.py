@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -28,13 +28,18 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from pyoxigraph import NamedNode, Triple
+
 from kg import claims as claims_stage
+from kg import dedup
 from kg import dates as dates_stage
 from kg import emit
 from kg import mentions as mentions_stage
 from kg.corpus import CorpusProblem, load_corpus
 from kg.emit import GraphText, publisher_key
 from kg.errors import CorpusError, KgError
+from kg.iris import doc_iri
+from kg.vocab import PROV
 from kg.extract.infobox import infobox_claims
 from kg.extract.names import discover_names
 from kg.extract.implied import (
@@ -46,7 +51,9 @@ from kg.extract.implied import (
     placed,
 )
 from kg.extract.parsed import coordinated_claims, gerund_subjects
-from kg.model import Document, Extraction
+from kg.buildcache import DocumentCache, Entry, State, write_state
+from kg.lock import build_lock
+from kg.model import Claim, Document, Extraction
 from kg.registry import Registry, load_registry
 
 STAGES = ("corpus.v1", mentions_stage.STAGE, dates_stage.STAGE, claims_stage.STAGE)
@@ -74,6 +81,9 @@ class BuildReport:
     quads: int
     seconds: float
     problems: tuple[CorpusProblem, ...] = field(default=())
+    exact_copies: int = 0  # files with the text of another file (one document: kg.dedup)
+    near_copies: int = 0  # documents linked as copies of an earlier one's report
+    extracted: int = 0  # documents extracted by this build (the others came from its cache)
 
 
 def extract_document(
@@ -285,72 +295,67 @@ def build(
 ) -> BuildReport:
     """Build the graph of a corpus into ``out`` (TriG, Turtle, store, manifest).
 
-    Memory stays bounded: each document's graph is serialized as soon as it is
-    extracted (in the worker process with ``jobs`` > 1) and kept in a spool
-    file, and handed to the store loader, which runs in a thread beside the
-    extraction; only the claims (for the derived periods) stay in memory.
-    The output does not depend on ``jobs``.
+    Only documents the previous build in ``out`` did not extract with the
+    same extractor are extracted (``kg.buildcache``); when few changed, the
+    files and the store are spliced rather than written anew
+    (``kg.incremental``). Either way the bytes are those of a build from
+    scratch. Memory stays bounded: each document's graph is serialized as
+    soon as it is extracted (in the worker process with ``jobs`` > 1) and
+    kept in a spool file, and handed to the store loader, which runs in a
+    thread beside the extraction; only the claims (for the derived periods)
+    stay in memory. The output does not depend on ``jobs``. Another kg
+    command writing ``out`` at the same time makes this one stop at once
+    (``kg.lock``).
     """
-    from kg import summaries, temporal
-    from kg.queries import write_entity_index
-    from kg.resources import resource_path
-    from kg.store import StoreWriter
-
     started = time.perf_counter()
     prepare_output(out)
+    with build_lock(_absolute(out)):
+        loaded = load_corpus(corpus_dir, today=today)
+        return build_documents(loaded.documents, loaded.problems, out, strict=strict,
+                               jobs=jobs, progress=progress, started=started)  # fmt: skip
+
+
+def build_documents(
+    documents: Sequence[Document],
+    problems: Sequence[CorpusProblem],
+    out: Path,
+    *,
+    strict: bool = False,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    started: float | None = None,
+) -> BuildReport:
+    """Build ``documents`` (in file-name order) into ``out``; the caller holds its lock."""
+    from kg import buildcache
+    from kg.resources import resource_path
+    from kg.store import changed_after_build
+
+    started = time.perf_counter() if started is None else started
     registry = load_registry()
-    loaded = load_corpus(corpus_dir, today=today)
+    fingerprint = buildcache.fingerprint(STAGES, (resource_path("ontology"),))
+    documents, duplicates = dedup.exact_duplicates(documents)
+    keys = [buildcache.document_key(doc, fingerprint) for doc in documents]
+    usable = (out / "kg.trig").is_file() and not changed_after_build(out)
+    previous = buildcache.read_state(out) if usable else None
     staging = staging_dir(out)
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir(parents=True)
-        # The store loads in a thread from the graphs as they come (pyoxigraph does not hold
-        # the GIL while it loads); kg.trig and kg.ttl are written from the spool at the end.
-        with _GraphSpool(_absolute(out).parent) as spool, StoreWriter(staging) as loader:
-            kept: list[Extraction] = []
-            problems = list(loaded.problems)
-            for extraction, found, graph in _over_documents(
-                loaded.documents, registry, _document_work, jobs, progress
-            ):
-                if not found:
-                    problems.append(_nothing_found(extraction))
-                kept.append(extraction)
-                spool.add(graph)
-                loader.add(graph.trig())
-            extracted = CorpusExtraction(tuple(kept), tuple(problems))
-            del kept
-            check_problems(extracted, strict=strict)
-            extractions = extracted.extractions
-            stage = _stages(progress)
-            stage("deriving periods")
-            periods, disputes = temporal.derive(extractions, town_of=town_lookup(registry))
-            ontology_dir = resource_path("ontology")
-            fixed = emit.graph_texts(
-                emit.ontology_quads(ontology_dir / "sahel.ttl")
-                + emit.registry_quads(ontology_dir / "registry.ttl")
-            )
-            shortcuts = summaries.summary_triples(extractions, periods, disputes, registry.entities)
-            fixed.append(emit.derived_graph(periods, disputes, stages=(*STAGES, temporal.STAGE),
-                                            extra=shortcuts))  # fmt: skip
-            del shortcuts
-            for graph in fixed:
-                loader.add(graph.trig())
-            summary = _Summary(
-                documents={x.document.doc_id: x.document.content_hash for x in extractions},
-                languages={x.document.doc_id: x.document.language for x in extractions},
-                discovered=len({e.key for x in extractions for e in x.entities}),
-                claims=Counter(c.kind for x in extractions for c in x.claims),
-                periods=Counter(p.kind for p in periods),
-                problems=extracted.problems,
-            )
-            del extracted, extractions, periods, disputes, loaded  # the files need the room
-            # the store first: its memory is let go before the kg.ttl merge takes its own
-            stage("finishing the store")
-            stored = loader.finish()
-            stage("writing kg.trig and kg.ttl")
-            files = emit.write_build(staging, spool.merged_with(fixed))
-            del fixed
+        cache = buildcache.DocumentCache(out if (out / buildcache.CACHE_DIR).is_dir() else None,
+                                         staging)  # fmt: skip
+        todo = {k for k in keys if not cache.has(k)}
+        gone = {d[2] for d in previous.documents} - set(keys) if previous else set()
+        small = len(todo) + len(gone) <= max(1, len(documents) // 2)
+        build = _Build(documents, keys, todo, list(problems), out, staging, cache, registry,
+                       strict, jobs, progress, fingerprint, duplicates)  # fmt: skip
+        if previous is not None and previous.fingerprint == fingerprint and small:
+            summary, files = build.spliced(previous)
+        else:
+            summary, files = build.full()
+        stage = _stages(progress)
         stage("indexing the entities")
+        from kg.queries import write_entity_index
+
         write_entity_index(staging)  # after the store is closed: see read_entity_index
         report = BuildReport(
             out=out,
@@ -359,18 +364,247 @@ def build(
             discovered=summary.discovered,
             claims=summary.claims,
             periods=summary.periods,
-            triples=files.triples,
-            quads=stored,
+            triples=files[0],
+            quads=files[1],
             seconds=round(time.perf_counter() - started, 2),
             problems=summary.problems,
+            exact_copies=len(duplicates),
+            extracted=len(todo),
+            near_copies=len(build.near),
         )
-        _write_manifest(staging, report, summary.documents, summary.languages)
+        _write_manifest(staging, report, summary.documents, summary.languages,
+                        _copies(documents, duplicates, build.near))  # fmt: skip
         publish(staging, out)
     except OSError as error:
         raise KgError(f"Cannot write the build in {out}: {error.strerror or error}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def derive_graphs(
+    extractions: Sequence[Extraction], registry: Registry, near: Mapping[str, str] | None = None,
+    iris: Mapping[Claim, str] | None = None,
+) -> tuple[list[GraphText], Counter[str]]:
+    """The graphs not made from one document (ontology, registry, derived: periods,
+    disputes, summaries, the links of near copies ``near``: copy -> original), in IRI
+    order, and the periods by kind. ``iris``: claim IRIs already known (the cache's)."""
+    emit.KNOWN_CLAIM_IRIS.update(iris or {})
+    try:
+        return _derive_graphs(extractions, registry, near)
+    finally:
+        emit.KNOWN_CLAIM_IRIS.clear()
+
+
+def _derive_graphs(
+    extractions: Sequence[Extraction], registry: Registry, near: Mapping[str, str] | None
+) -> tuple[list[GraphText], Counter[str]]:
+    from kg import summaries, temporal
+    from kg.resources import resource_path
+
+    periods, disputes = temporal.derive(extractions, town_of=town_lookup(registry))
+    links: list[Triple] = []
+    if near:
+        claims = {emit.claim_iri(c): (c, x.document.doc_id) for x in extractions for c in x.claims}
+        periods = dedup.count_once(periods, claims, near)
+        derived_from = NamedNode(PROV + "wasDerivedFrom")
+        links = [Triple(NamedNode(doc_iri(copy)), derived_from, NamedNode(doc_iri(original)))
+                 for copy, original in sorted(near.items())]  # fmt: skip
+    ontology_dir = resource_path("ontology")
+    fixed = emit.graph_texts(
+        emit.ontology_quads(ontology_dir / "sahel.ttl")
+        + emit.registry_quads(ontology_dir / "registry.ttl")
+    )
+    shortcuts = summaries.summary_triples(extractions, periods, disputes, registry.entities)
+    fixed.append(emit.derived_graph(periods, disputes, stages=(*STAGES, temporal.STAGE),
+                                    extra=[*shortcuts, *links]))  # fmt: skip
+    return sorted(fixed, key=lambda g: g.name), Counter(p.kind for p in periods)
+
+
+Holders = str | tuple[str, ...]
+
+
+def _hold(holders: dict[str, Holders], counts: dict[str, int], graph: GraphText) -> None:
+    """Record which graphs hold each subject (and its triples while one graph does)."""
+    name = graph.name
+    for subject, count in zip(graph.subjects, graph.counts, strict=True):
+        held = holders.get(subject)
+        if held is None:
+            holders[subject] = name
+            counts[subject] = count
+        else:
+            holders[subject] = tuple(sorted({*((held,) if isinstance(held, str) else held), name}))
+            counts.pop(subject, None)
+
+
+@dataclass
+class _Build:
+    """One build's inputs and helpers: the full way and the spliced way."""
+
+    documents: Sequence[Document]
+    keys: list[str]
+    todo: set[str]
+    problems: list[CorpusProblem]
+    out: Path
+    staging: Path
+    cache: DocumentCache
+    registry: Registry
+    strict: bool
+    jobs: int
+    progress: Progress | None
+    fingerprint: str
+    duplicates: list[Document]
+    near: dict[str, str] = field(default_factory=dict)
+    iris: dict[Claim, str] = field(default_factory=dict)  # from the cache: see derive_graphs
+
+    def find_near(self) -> None:
+        """The near copies among the documents (MinHash signatures cached with each entry)."""
+        signatures = {}
+        for doc, key in zip(self.documents, self.keys, strict=True):
+            signatures[doc.doc_id] = self.cache.signature(key, doc.text)
+        self.near = dedup.near_copies(self.documents, signatures)
+
+    def work(self, graphs: bool) -> Iterator[tuple[str, Extraction, bool, GraphText | None]]:
+        """(key, lean extraction, found, graph) of every document in order: from the cache,
+        or extracted (and cached); the graph of a cached one only when ``graphs``."""
+        cache = self.cache
+        missing = [d for d, k in zip(self.documents, self.keys, strict=True) if k in self.todo]
+        fresh = _over_documents(missing, self.registry, _document_work, self.jobs, self.progress)
+        for doc, key in zip(self.documents, self.keys, strict=True):
+            if key in self.todo:
+                extraction, found, graph = next(fresh)
+                iris = tuple(emit.claim_iri(c) for c in extraction.claims)
+                cache.put(key, Entry(extraction, found, iris), graph)
+                self.iris.update(zip(extraction.claims, iris, strict=True))
+                yield key, extraction, found, graph
+            else:
+                entry = cache.entry(key)
+                cache.keep(key)
+                if len(entry.iris) == len(entry.extraction.claims):
+                    self.iris.update(zip(entry.extraction.claims, entry.iris, strict=True))
+                yield key, entry.extraction, entry.found, cache.graph(key) if graphs else None
+
+    def _summary(self, extractions: Sequence[Extraction], periods: Counter[str]) -> _Summary:
+        return _Summary(
+            documents={x.document.doc_id: x.document.content_hash for x in extractions},
+            languages={x.document.doc_id: x.document.language for x in extractions},
+            discovered=len({e.key for x in extractions for e in x.entities}),
+            claims=Counter(c.kind for x in extractions for c in x.claims),
+            periods=periods,
+            problems=tuple(self.problems),
+        )
+
+    def _state(self, state: State, names: dict[str, str], fixed: Sequence[GraphText]) -> None:
+        for graph in fixed:
+            self.cache.put_fixed(graph)
+        state.fingerprint = self.fingerprint
+        state.documents = [(d.doc_id, d.path, k, names[k])
+                           for d, k in zip(self.documents, self.keys, strict=True)]  # fmt: skip
+        state.fixed = [g.name for g in fixed]
+        state.copies = list(self.duplicates)
+        write_state(self.staging, state)
+
+    def full(self) -> tuple[_Summary, tuple[int, int]]:
+        """Every graph written anew (the store too); extraction only where the cache misses."""
+        from kg.incremental import index_full_build
+        from kg.store import StoreWriter
+
+        stage = _stages(self.progress)
+        holders: dict[str, Holders] = {}
+        counts: dict[str, int] = {}
+        sizes: dict[str, tuple[int, int]] = {}
+        names: dict[str, str] = {}
+        # The store loads in a thread from the graphs as they come (pyoxigraph does not hold
+        # the GIL while it loads); kg.trig and kg.ttl are written from the spool at the end.
+        with _GraphSpool(_absolute(self.out).parent) as spool, StoreWriter(self.staging) as loader:
+            kept: list[Extraction] = []
+            for key, extraction, found, graph in self.work(graphs=True):
+                assert graph is not None
+                if not found:
+                    self.problems.append(_nothing_found(extraction))
+                kept.append(extraction)
+                spool.add(graph)
+                trig = graph.trig()
+                loader.add(trig)
+                sizes[graph.name] = (len(trig), graph.quads)
+                names[key] = graph.name
+                _hold(holders, counts, graph)
+            check_problems(CorpusExtraction(tuple(kept), tuple(self.problems)), strict=self.strict)
+            stage("deriving periods")
+            self.find_near()
+            fixed, periods = derive_graphs(kept, self.registry, self.near, self.iris)
+            for graph in fixed:
+                trig = graph.trig()
+                loader.add(trig)
+                sizes[graph.name] = (len(trig), graph.quads)
+                _hold(holders, counts, graph)
+            summary = self._summary(kept, periods)
+            del kept  # the files need the room
+            # the store first: its memory is let go before the kg.ttl merge takes its own
+            stage("finishing the store")
+            stored = loader.finish()
+            stage("writing kg.trig and kg.ttl")
+            files = emit.write_build(self.staging, spool.merged_with(fixed))
+        state = index_full_build(self.staging, [(n, *sizes[n]) for n in sorted(sizes)],
+                                 holders, counts)  # fmt: skip
+        self._state(state, names, fixed)
+        return summary, (files.triples, stored)
+
+    def spliced(self, previous: State) -> tuple[_Summary, tuple[int, int]]:
+        """Only the changed graphs written (kg.incremental); the rest copied from ``out``."""
+        from kg.incremental import Change, splice
+
+        stage = _stages(self.progress)
+        kept: list[Extraction] = []
+        new: dict[str, GraphText] = {}
+        names: dict[str, str] = {}
+        old_names = {d[2]: d[3] for d in previous.documents}
+        for key, extraction, found, graph in self.work(graphs=False):
+            if not found and key in self.todo:
+                self.problems.append(_nothing_found(extraction))
+            kept.append(extraction)
+            if key not in old_names:
+                graph = graph or self.cache.graph(key)
+                new[graph.name] = graph
+                names[key] = graph.name
+            else:
+                names[key] = old_names[key]
+        check_problems(CorpusExtraction(tuple(kept), tuple(self.problems)), strict=self.strict)
+        stage("deriving periods")
+        self.find_near()
+        fixed, periods = derive_graphs(kept, self.registry, self.near, self.iris)
+        summary = self._summary(kept, periods)
+        del kept
+        old_fixed = {}
+        for graph in fixed:
+            before = self.cache.fixed(graph.name)
+            old_fixed[graph.name] = before
+            if before is None or before.body != graph.body or before.head != graph.head:
+                new[graph.name] = graph
+        kept_names = set(names.values()) | {g.name for g in fixed}
+        by_name = {d[3]: d[2] for d in previous.documents}
+        current_keys = {n: k for k, n in names.items()}
+        fixed_now = {g.name: g for g in fixed}
+
+        def old(name: str) -> GraphText:
+            if name in old_fixed and old_fixed[name] is not None:
+                return old_fixed[name]
+            if name in by_name:
+                return self.cache.graph(by_name[name])
+            raise KeyError(name)
+
+        def current(name: str) -> GraphText:
+            if name in fixed_now:
+                return fixed_now[name]
+            return self.cache.graph(current_keys[name])
+
+        removed = frozenset(set(previous.graphs) - kept_names)
+        change = Change(removed, new, old, current)
+        quads_of = {n: (new[n].quads if n in new else previous.graphs[n][2]) for n in kept_names}
+        stage("splicing kg.trig, kg.ttl and the store")
+        result = splice(self.out, self.staging, previous, sorted(kept_names), change, quads_of)
+        self._state(result.state, names, fixed)
+        return summary, (result.triples, result.quads)
 
 
 def _stages(progress: Progress | None) -> Callable[[str], None]:
@@ -463,8 +697,20 @@ def check_problems(extracted: CorpusExtraction, *, strict: bool) -> None:
         raise CorpusError(f"no article could be read, nothing built ({listed})")
 
 
+def _copies(documents: Sequence[Document], duplicates: Sequence[Document],
+            near: Mapping[str, str]) -> dict[str, object]:  # fmt: skip
+    """The manifest's "copies": each document's other file names (same text), and the near
+    copies with the document each was linked to."""
+    by_hash = {d.content_hash: d.doc_id for d in documents}
+    files: dict[str, list[str]] = {}
+    for dup in duplicates:
+        files.setdefault(by_hash[dup.content_hash], []).append(dup.path)
+    return {"same_text": {k: sorted(v) for k, v in sorted(files.items())}, "near": dict(near)}
+
+
 def _write_manifest(
-    folder: Path, report: BuildReport, documents: dict[str, str], languages: dict[str, str]
+    folder: Path, report: BuildReport, documents: dict[str, str], languages: dict[str, str],
+    copies: dict[str, object] | None = None,
 ) -> None:
     """build/manifest.json: what was built from what (no timestamps: builds are reproducible)."""
     manifest = {
@@ -476,11 +722,13 @@ def _write_manifest(
         "triples": report.triples,
         "quads": report.quads,
     }
+    if copies and any(copies.values()):
+        manifest["copies"] = copies
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
 #: What ``kg build`` writes into its output folder; other items there are left alone.
-BUILD_ITEMS = frozenset({"kg.trig", "kg.ttl", "manifest.json", "store"})
+BUILD_ITEMS = frozenset({"kg.trig", "kg.ttl", "manifest.json", "store", "cache"})
 #: Items other commands add to a build folder (``kg validate``): carried over on a rebuild.
 KEPT_ITEMS = frozenset({"docs"})
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?:staging|old)-(?P<pid>\d+)")
@@ -599,4 +847,9 @@ def report_lines(report: BuildReport) -> list[str]:
         f"  claims:   {sum(report.claims.values())} ({claims})",
         f"  periods:  {sum(report.periods.values())} ({periods})",
         f"  triples:  {report.triples} (kg.ttl), quads: {report.quads} (kg.trig, store/)",
+        f"  copies:   {report.exact_copies + report.near_copies} ({report.exact_copies} "
+        f"file{'s' * (report.exact_copies != 1)} with the text of another, {report.near_copies} "
+        f"near cop{'ies' if report.near_copies != 1 else 'y'} of an earlier article)",
+        f"  extracted: {report.extracted} of {report.documents} (the others unchanged since "
+        "the last build: from its cache)",
     ]

@@ -724,8 +724,16 @@ def run_query(
     The bound parameter columns are dropped from the result (the caller knows them).
     """
     query = get_query(name, queries_dir)
-    run, key, keep = _runner(store, endpoint, build_dir, timeout, user, password)
     raw = dict(params or {})
+    if "asof" in raw:  # every query: answered from the documents published by then (kg.asof)
+        from kg.asof import parse_asof, store_as_of
+
+        day = parse_asof(raw.pop("asof"))
+        if store is not None or endpoint is not None:
+            raise QueryError("Parameter asof needs the build folder (-b), not an endpoint or a "
+                             "store: only the build keeps its documents apart; drop --endpoint")
+        store = store_as_of(Path(build_dir or "build"), day)
+    run, key, keep = _runner(store, endpoint, build_dir, timeout, user, password)
     built = Path(build_dir or "build") if store is None and endpoint is None else None
     terms = bind_params(query, raw, entity_resolver(run, key, keep, built))
     text = query.text_for(given_params(query, raw))

@@ -205,7 +205,7 @@ def test_a_build_killed_while_writing_leaves_old_or_new_never_a_mix(
     ]  # fmt: skip
     assert outcomes[0] == "old" and "mixed" not in outcomes, outcomes
     assert [p.name for p in previous.parent.iterdir()] == ["build"]
-    assert sorted(p.name for p in previous.iterdir()) == ["kg.trig", "kg.ttl", "manifest.json",
+    assert sorted(p.name for p in previous.iterdir()) == ["cache", "kg.trig", "kg.ttl", "manifest.json",
                                                          "store"]  # fmt: skip
 
 

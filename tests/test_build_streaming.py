@@ -44,7 +44,7 @@ def test_the_output_does_not_depend_on_jobs(builds: dict[int, Path]) -> None:
 def test_nothing_is_left_beside_or_in_the_build(builds: dict[int, Path]) -> None:
     for out in builds.values():
         assert [p.name for p in out.parent.iterdir()] == ["build"]
-        assert sorted(p.name for p in out.iterdir()) == ["kg.trig", "kg.ttl", "manifest.json",
+        assert sorted(p.name for p in out.iterdir()) == ["cache", "kg.trig", "kg.ttl", "manifest.json",
                                                          "store"]  # fmt: skip
 
 

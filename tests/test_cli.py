@@ -13,6 +13,8 @@ from kg.cli import app, one_line
 
 COMMANDS = {
     "build": "Build the graph from a folder of articles into build/.",
+    "add": "Add articles to an existing build (only they are extracted).",
+    "remove": "Remove documents from an existing build.",
     "eval": "Score the extraction against gold annotations.",
     "validate": "Check the ontology (OWL) and the build (SHACL).",
     "queries": "List the canned questions with their parameters.",
