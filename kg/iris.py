@@ -26,9 +26,12 @@ __all__ = [
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
+
+
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by hyphens; accents folded, other marks dropped."""
-    folded = unicodedata.normalize("NFKD", text)
+    folded = unicodedata.normalize("NFKD", text.translate(_QUOTES))  # N’Djamena = N'Djamena
     ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
     return _NON_SLUG.sub("-", ascii_text).strip("-") or "x"
 
