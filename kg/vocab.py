@@ -15,6 +15,7 @@ ID = BASE + "id/"  # entities: registry and discovered
 DOC = BASE + "doc/"  # documents
 CLAIM = BASE + "claim/"  # extracted claims (one per assertion and source)
 PERIOD = BASE + "period/"  # derived intervals
+EVENT = BASE + "event/"  # resolved events: one per happening, over the claims reporting it
 MENTION = BASE + "mention/"
 GRAPH = BASE + "graph/"  # graph/ontology, graph/registry, graph/derived, graph/doc/<id>
 
@@ -40,6 +41,7 @@ PREFIXES: dict[str, str] = {
     "doc": DOC,
     "claim": CLAIM,
     "period": PERIOD,
+    "event": EVENT,
     "mention": MENTION,
     "org": ORG,
     "time": TIME,
