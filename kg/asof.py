@@ -76,7 +76,7 @@ def store_as_of(build: Path, day: date) -> ox.Store:
         raise QueryError(f"No document of {build} was published on or before asof={day} "
                          f"(the first is from {first}); give a later date")  # fmt: skip
     near = dedup.near_copies([x.document for x in entries], signatures)
-    fixed, _ = derive_graphs(entries, load_registry(), near)
+    fixed, _, _ = derive_graphs(entries, load_registry(), near)
     store = ox.Store()
     data = PREFIX_BLOCK + b"".join(g.trig() for g in sorted([*graphs, *fixed], key=lambda g: g.name))
     store.bulk_load(data, format=ox.RdfFormat.TRIG)

@@ -42,7 +42,7 @@ from datetime import date
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
@@ -96,6 +96,9 @@ from kg.vocab import (
     TIME,
     XSD,
 )  # fmt: skip
+
+if TYPE_CHECKING:
+    from kg.events import ResolvedEvent
 
 STAGE = "emit.v1"
 
@@ -665,13 +668,37 @@ def _period(g: _Graph, p: Period) -> None:
         g.add(node, iri(PROV + "wasDerivedFrom"), doc_iri(doc_id))
 
 
+def _resolved_event(g: _Graph, e: ResolvedEvent) -> None:
+    """A resolved event (kg/events.py) and its claims' sk:reportsEvent links."""
+    node = e.iri
+    g.add(node, A, _sk("ResolvedEvent"))
+    g.add(node, A, _term(e.kind, EVENT_CLASSES, "event type", f"event {node}"))
+    for key in e.side_a:
+        _agent(g, node, _sk("sideA"), key)
+    for key in e.side_b:
+        _agent(g, node, _sk("sideB"), key)
+    _agent(g, node, iri(SEM + "hasPlace"), e.place)
+    if e.part_of:
+        g.add(node, _sk("partOf"), e.part_of)
+    point = e.start is not None and (e.end is None or e.end == e.start)
+    _time(g, node, e.start, e.end, point=point)
+    for what in e.disagreements:
+        g.add(node, _sk("disagreement"), _str(what))
+    for claim in (*e.claims, *e.casualties):
+        g.add(claim, _sk("reportsEvent"), node)
+    for doc_id in e.documents:
+        g.add(node, iri(PROV + "wasDerivedFrom"), doc_iri(doc_id))
+
+
 def _derived_graph(
     periods: Sequence[Period], disputes: Sequence[tuple[str, str]], stages: Sequence[str],
-    extra: Iterable[Triple] = (),
+    extra: Iterable[Triple] = (), events: Sequence[ResolvedEvent] = (),
 ) -> _Graph:  # fmt: skip
     g = _Graph("derived")
     for period in periods:
         _period(g, period)
+    for event in events:
+        _resolved_event(g, event)
     for a, b in disputes:
         g.add(a, _sk("disputedBy"), b)
         g.add(b, _sk("disputedBy"), a)
@@ -683,19 +710,20 @@ def _derived_graph(
 
 def derived_quads(
     periods: Sequence[Period], disputes: Sequence[tuple[str, str]], *, stages: Sequence[str] = (),
-    extra: Iterable[Triple] = (),
+    extra: Iterable[Triple] = (), events: Sequence[ResolvedEvent] = (),
 ) -> list[Quad]:  # fmt: skip
-    """The ``graph/derived`` graph: periods, sk:disputedBy both ways for each pair of IRIs,
-    and the ``extra`` triples (the contested nodes' shortcuts, :mod:`kg.summaries`)."""
-    return _derived_graph(periods, disputes, stages, extra).quads
+    """The ``graph/derived`` graph: periods, resolved events (with their claims'
+    sk:reportsEvent), sk:disputedBy both ways for each pair of IRIs, and the ``extra``
+    triples (the contested nodes' shortcuts, :mod:`kg.summaries`)."""
+    return _derived_graph(periods, disputes, stages, extra, events).quads
 
 
 def derived_graph(
     periods: Sequence[Period], disputes: Sequence[tuple[str, str]], *, stages: Sequence[str] = (),
-    extra: Iterable[Triple] = (),
+    extra: Iterable[Triple] = (), events: Sequence[ResolvedEvent] = (),
 ) -> GraphText:  # fmt: skip
     """The graph of :func:`derived_quads`, serialized for :func:`write_build`."""
-    return _derived_graph(periods, disputes, stages, extra).text()
+    return _derived_graph(periods, disputes, stages, extra, events).text()
 
 
 # --- writing ---------------------------------------------------------------

@@ -40,14 +40,14 @@ from functools import cache
 from pathlib import Path
 
 from kg.iris import mint
-from kg.model import CasualtyClaim, Claim, EventClaim, TimeSpan
+from kg.model import CasualtyClaim, Claim, EventClaim, Extraction, TimeSpan
 from kg.vocab import EVENT
 
 STAGE = "events.v1"
 
 __all__ = [
     "STAGE", "KindInfo", "ResolvedEvent", "World", "event_kinds", "resolve_events",
-    "event_iri", "merge_counts",
+    "event_iri", "merge_counts", "reported", "Reported",
 ]  # fmt: skip
 
 _RANK = {"day": 0, "month": 1, "year": 2}
@@ -330,7 +330,8 @@ def _attach_casualties(
 ) -> dict[int, list[Reported]]:  # fmt: skip
     """Event index -> the casualty figures that belong to it: a violent event whose place
     nests with the figure's and whose dates allow the figure's; the figure's own article
-    first, then the narrowest dates. An undated figure only within its own article."""
+    first, then the narrowest dates. An undated figure only to an event told in its own
+    sentence ("killed in the attack on ..."), never to whatever its article reports."""
     attached: dict[int, list[Reported]] = {}
     for figure in casualties:
         c: CasualtyClaim = figure.claim  # type: ignore[assignment]
@@ -346,7 +347,7 @@ def _attach_casualties(
             if c.place is None or not places or not all(_nested(c.place, p, world) for p in places):
                 continue
             if span is None or window is None:
-                if not own:
+                if not any(_same_sentence(figure, m) for m in members):
                     continue
             elif span[0] > window[1] or span[1] < window[0]:
                 continue
@@ -357,6 +358,12 @@ def _attach_casualties(
         if chosen is not None:
             attached.setdefault(chosen, []).append(figure)
     return attached
+
+
+def _same_sentence(a: Reported, b: Reported) -> bool:
+    """Do two claims rest on overlapping quotes of one article?"""
+    x, y = a.claim.evidence, b.claim.evidence
+    return a.doc_id == b.doc_id and x.begin < y.stop and y.begin < x.stop
 
 
 def _window(members: Sequence[Reported]) -> tuple[date, date] | None:
@@ -460,6 +467,13 @@ def _ranked(drafts: Sequence[ResolvedEvent]) -> list[ResolvedEvent]:
 def _order(e: ResolvedEvent) -> tuple[object, ...]:
     span = e.start or e.end
     return (span is None, span.earliest if span else date.min, e.kind, e.place or "", e.iri)
+
+
+def reported(extractions: Iterable[Extraction]) -> list[Reported]:
+    """Every claim of the extractions with its IRI and document."""
+    from kg.emit import claim_iri  # emit imports pyoxigraph: only when a build resolves
+
+    return [Reported(c, claim_iri(c), x.document.doc_id) for x in extractions for c in x.claims]
 
 
 def merge_counts(events: Sequence[ResolvedEvent]) -> tuple[int, int]:

@@ -34,6 +34,7 @@ from kg import claims as claims_stage
 from kg import dedup
 from kg import dates as dates_stage
 from kg import emit
+from kg import events as events_stage
 from kg import mentions as mentions_stage
 from kg.corpus import CorpusProblem, load_corpus
 from kg.emit import GraphText, publisher_key
@@ -80,6 +81,7 @@ class BuildReport:
     triples: int
     quads: int
     seconds: float
+    events: tuple[int, int] = (0, 0)  # (event claims, resolved events): kg.events.merge_counts
     problems: tuple[CorpusProblem, ...] = field(default=())
     exact_copies: int = 0  # files with the text of another file (one document: kg.dedup)
     near_copies: int = 0  # documents linked as copies of an earlier one's report
@@ -156,6 +158,14 @@ def town_lookup(registry: Registry) -> Callable[[str], str | None]:
     return lambda key: next(
         (t for t in registry.located_in(key) if registry.is_a(t, "Settlement")), None
     )
+
+
+def world_of(registry: Registry) -> events_stage.World:
+    """What event resolution needs of the registry: containment, countries, vague actors."""
+    return events_stage.World(
+        located_in=registry.located_in, country_of=registry.jurisdiction.get,
+        is_vague=lambda key: registry.is_a(key, "CollectiveActor"),
+    )  # fmt: skip
 
 
 def armed_forces(registry: Registry) -> dict[str, str]:
@@ -366,6 +376,7 @@ def build_documents(
             periods=summary.periods,
             triples=files[0],
             quads=files[1],
+            events=summary.events,
             seconds=round(time.perf_counter() - started, 2),
             problems=summary.problems,
             exact_copies=len(duplicates),
@@ -385,10 +396,11 @@ def build_documents(
 def derive_graphs(
     extractions: Sequence[Extraction], registry: Registry, near: Mapping[str, str] | None = None,
     iris: Mapping[Claim, str] | None = None,
-) -> tuple[list[GraphText], Counter[str]]:
+) -> tuple[list[GraphText], Counter[str], tuple[int, int]]:
     """The graphs not made from one document (ontology, registry, derived: periods,
-    disputes, summaries, the links of near copies ``near``: copy -> original), in IRI
-    order, and the periods by kind. ``iris``: claim IRIs already known (the cache's)."""
+    resolved events, disputes, summaries, the links of near copies ``near``: copy ->
+    original), in IRI order, the periods by kind, and (event claims, events) resolved
+    (:func:`kg.events.merge_counts`). ``iris``: claim IRIs already known (the cache's)."""
     emit.KNOWN_CLAIM_IRIS.update(iris or {})
     try:
         return _derive_graphs(extractions, registry, near)
@@ -398,7 +410,7 @@ def derive_graphs(
 
 def _derive_graphs(
     extractions: Sequence[Extraction], registry: Registry, near: Mapping[str, str] | None
-) -> tuple[list[GraphText], Counter[str]]:
+) -> tuple[list[GraphText], Counter[str], tuple[int, int]]:
     from kg import summaries, temporal
     from kg.resources import resource_path
 
@@ -410,15 +422,21 @@ def _derive_graphs(
         derived_from = NamedNode(PROV + "wasDerivedFrom")
         links = [Triple(NamedNode(doc_iri(copy)), derived_from, NamedNode(doc_iri(original)))
                  for copy, original in sorted(near.items())]  # fmt: skip
+    resolved = events_stage.resolve_events(
+        events_stage.reported(extractions), world_of(registry), disputes
+    )
     ontology_dir = resource_path("ontology")
     fixed = emit.graph_texts(
         emit.ontology_quads(ontology_dir / "sahel.ttl")
         + emit.registry_quads(ontology_dir / "registry.ttl")
     )
     shortcuts = summaries.summary_triples(extractions, periods, disputes, registry.entities)
-    fixed.append(emit.derived_graph(periods, disputes, stages=(*STAGES, temporal.STAGE),
-                                    extra=[*shortcuts, *links]))  # fmt: skip
-    return sorted(fixed, key=lambda g: g.name), Counter(p.kind for p in periods)
+    fixed.append(emit.derived_graph(
+        periods, disputes, stages=(*STAGES, temporal.STAGE, events_stage.STAGE),
+        extra=[*shortcuts, *links], events=resolved,
+    ))  # fmt: skip
+    counts = Counter(p.kind for p in periods)
+    return sorted(fixed, key=lambda g: g.name), counts, events_stage.merge_counts(resolved)
 
 
 Holders = str | tuple[str, ...]
@@ -484,7 +502,8 @@ class _Build:
                     self.iris.update(zip(entry.extraction.claims, entry.iris, strict=True))
                 yield key, entry.extraction, entry.found, cache.graph(key) if graphs else None
 
-    def _summary(self, extractions: Sequence[Extraction], periods: Counter[str]) -> _Summary:
+    def _summary(self, extractions: Sequence[Extraction], periods: Counter[str],
+                 events: tuple[int, int]) -> _Summary:  # fmt: skip
         return _Summary(
             documents={x.document.doc_id: x.document.content_hash for x in extractions},
             languages={x.document.doc_id: x.document.language for x in extractions},
@@ -492,6 +511,7 @@ class _Build:
             claims=Counter(c.kind for x in extractions for c in x.claims),
             periods=periods,
             problems=tuple(self.problems),
+            events=events,
         )
 
     def _state(self, state: State, names: dict[str, str], fixed: Sequence[GraphText]) -> None:
@@ -532,13 +552,13 @@ class _Build:
             check_problems(CorpusExtraction(tuple(kept), tuple(self.problems)), strict=self.strict)
             stage("deriving periods")
             self.find_near()
-            fixed, periods = derive_graphs(kept, self.registry, self.near, self.iris)
+            fixed, periods, events = derive_graphs(kept, self.registry, self.near, self.iris)
             for graph in fixed:
                 trig = graph.trig()
                 loader.add(trig)
                 sizes[graph.name] = (len(trig), graph.quads)
                 _hold(holders, counts, graph)
-            summary = self._summary(kept, periods)
+            summary = self._summary(kept, periods, events)
             del kept  # the files need the room
             # the store first: its memory is let go before the kg.ttl merge takes its own
             stage("finishing the store")
@@ -572,8 +592,8 @@ class _Build:
         check_problems(CorpusExtraction(tuple(kept), tuple(self.problems)), strict=self.strict)
         stage("deriving periods")
         self.find_near()
-        fixed, periods = derive_graphs(kept, self.registry, self.near, self.iris)
-        summary = self._summary(kept, periods)
+        fixed, periods, events = derive_graphs(kept, self.registry, self.near, self.iris)
+        summary = self._summary(kept, periods, events)
         del kept
         old_fixed = {}
         for graph in fixed:
@@ -625,6 +645,7 @@ class _Summary:
     claims: Counter[str]
     periods: Counter[str]
     problems: tuple[CorpusProblem, ...]
+    events: tuple[int, int] = (0, 0)
 
 
 def _nothing_found(extraction: Extraction) -> CorpusProblem:
@@ -719,6 +740,7 @@ def _write_manifest(
         "languages": languages,
         "claims": dict(sorted(report.claims.items())),
         "periods": dict(sorted(report.periods.items())),
+        "events": {"claims": report.events[0], "events": report.events[1]},
         "triples": report.triples,
         "quads": report.quads,
     }
@@ -846,6 +868,7 @@ def report_lines(report: BuildReport) -> list[str]:
         f"  entities: {report.entities} in the registry, {report.discovered} discovered",
         f"  claims:   {sum(report.claims.values())} ({claims})",
         f"  periods:  {sum(report.periods.values())} ({periods})",
+        f"  events:   {report.events[1]} (from {report.events[0]} event claims)",
         f"  triples:  {report.triples} (kg.ttl), quads: {report.quads} (kg.trig, store/)",
         f"  copies:   {report.exact_copies + report.near_copies} ({report.exact_copies} "
         f"file{'s' * (report.exact_copies != 1)} with the text of another, {report.near_copies} "

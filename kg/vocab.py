@@ -80,7 +80,12 @@ SITUATION_CLASSES = (
     "Claim", "ControlPeriod", "MembershipPeriod", "RolePeriod", "NewsArticle", "Mention",
 )  # fmt: skip
 VALUE_CLASSES = ("Precision", "Polarity", "Change", "CasualtyType", "Role")
-CLASSES = AGENT_CLASSES + PLACE_CLASSES + EVENT_CLASSES + SITUATION_CLASSES + VALUE_CLASSES
+#: One happening resolved from the claims that report it (kg/events.py, graph derived).
+RESOLVED_CLASSES = ("ResolvedEvent",)
+CLASSES = (
+    AGENT_CLASSES + PLACE_CLASSES + EVENT_CLASSES + SITUATION_CLASSES + VALUE_CLASSES
+    + RESOLVED_CLASSES
+)  # fmt: skip
 
 # --- named individuals ---------------------------------------------------
 PRECISIONS = {"day": "Day", "month": "Month", "year": "Year"}
@@ -119,6 +124,7 @@ OBJECT_PROPERTIES = (
     "disputedBy",  # Claim/Period <-> Claim/Period (symmetric)
     "aboutEvent",  # CasualtyReport -> Event
     "inDocument",  # Mention -> NewsArticle
+    "reportsEvent",  # Claim -> ResolvedEvent (graph derived, kg/events.py)
     # copies on a contested claim or period (graph derived, kg/summaries.py)
     "summaryStartPrecision", "summaryEndPrecision",  # -> Precision
     "summaryPolarity",  # -> Polarity
@@ -139,5 +145,6 @@ DATATYPE_PROPERTIES = (
     "summaryStart", "summaryEnd",  # xsd:date copies of sk:startDate, sk:endDate
     "summaryQuote",  # copy of sk:quote
     "summaryRank",  # xsd:integer: position among the contested nodes, IRI order
+    "disagreement",  # xsd:string on a ResolvedEvent: dates, sides, figures, polarity, claims
 )  # fmt: skip
 PROPERTIES = OBJECT_PROPERTIES + DATATYPE_PROPERTIES
