@@ -69,11 +69,11 @@ class RdfFormat(str, Enum):
 def rdf_format(value: str) -> str:
     """A --format value or alias (``ttl``, ``rdfxml``; case ignored) as its format
     (:func:`kg.export.canonical_format`); anything else is a usage error naming the formats."""
-    from kg.export import canonical_format  # only when kg export parses its options
+    from kg.export import TABLE_FORMATS, canonical_format  # only when kg export parses options
 
     name = canonical_format(value)
-    if name is None or name not in RdfFormat.__members__:
-        choices = ", ".join(repr(f.value) for f in RdfFormat)
+    if name is None or name not in (*RdfFormat.__members__, *TABLE_FORMATS):
+        choices = ", ".join([*(repr(f.value) for f in RdfFormat), *map(repr, TABLE_FORMATS)])
         raise typer.BadParameter(f"{value!r} is not one of {choices}.")
     return name
 
@@ -446,15 +446,16 @@ def read_query_file(path: Path) -> str:
         raise QueryError(f"{path}: cannot read the query file ({error.strerror})") from None
 
 
-@app.command(short_help="Write the built graph in an RDF format.")
+@app.command(short_help="Write the built graph in an RDF format, or its events as ACLED CSV.")
 def export(
     fmt: Annotated[
         str,
         typer.Option(
             "--format", "-f", parser=rdf_format,
-            metavar="[" + "|".join(RdfFormat.__members__) + "]",
-            help="turtle (ttl), ntriples (nt), nquads (nq), trig, jsonld (json-ld) or "
-            "xml (rdfxml, rdf, owl).",
+            metavar="[" + "|".join((*RdfFormat.__members__, "acled-csv")) + "]",
+            help="turtle (ttl), ntriples (nt), nquads (nq), trig, jsonld (json-ld), "
+            "xml (rdfxml, rdf, owl), or acled-csv (acled): the events, one row each, "
+            "with ACLED's columns.",
         ),
     ] = "turtle",
     output: Annotated[
@@ -462,7 +463,8 @@ def export(
     ] = None,
     build_dir: BuildDir = Path("build"),
 ) -> None:
-    """Write the built graph in an RDF format (to a file, atomically, or stdout)."""
+    """Write the built graph in an RDF format, or its events as ACLED-style CSV (to a file,
+    atomically, or stdout)."""
     with reported():
         from kg import export as exporter
 

@@ -1,5 +1,8 @@
 """Export the built graph in an RDF format, written atomically or returned as bytes.
 
+``acled-csv`` is the one table format: the resolved events, one row per event,
+with ACLED's column names (:mod:`kg.acled`).
+
 Dataset formats (TriG, N-Quads, JSON-LD) keep the named graphs; triple formats
 (Turtle, N-Triples, RDF/XML) get the union of all graphs, each triple once.
 Statements are sorted, so the same build always exports the same bytes.
@@ -22,7 +25,9 @@ from kg.vocab import PREFIXES, RDF
 
 RDF_TYPE = RDF + "type"
 
-__all__ = ["FORMATS", "FORMAT_ALIASES", "canonical_format", "export", "serialize_build"]
+__all__ = [
+    "FORMATS", "FORMAT_ALIASES", "TABLE_FORMATS", "canonical_format", "export", "serialize_build",
+]  # fmt: skip
 
 #: CLI format name -> (pyoxigraph RdfFormat attribute, keeps named graphs)
 FORMATS: dict[str, tuple[str, bool]] = {
@@ -42,15 +47,22 @@ FORMAT_ALIASES: dict[str, str] = {
 }  # fmt: skip
 
 
+#: Table formats: not RDF, one row per resolved event (kg/acled.py).
+TABLE_FORMATS: tuple[str, ...] = ("acled-csv",)
+TABLE_ALIASES: dict[str, str] = {"acled": "acled-csv", "acled_csv": "acled-csv"}
+
+
 def canonical_format(name: str) -> str | None:
     """The format a name or alias stands for (case ignored), or None.
 
     >>> canonical_format("TTL"), canonical_format("rdfxml"), canonical_format("rdfa")
     ('turtle', 'xml', None)
+    >>> canonical_format("ACLED")
+    'acled-csv'
     """
     folded = name.strip().lower()
-    found = FORMAT_ALIASES.get(folded, folded)
-    return found if found in FORMATS else None
+    found = FORMAT_ALIASES.get(folded, TABLE_ALIASES.get(folded, folded))
+    return found if found in FORMATS or found in TABLE_FORMATS else None
 
 
 def export(build_dir: Path, fmt: str, out: Path | None) -> bytes | None:
@@ -67,8 +79,13 @@ def serialize_build(build_dir: Path, fmt: str) -> bytes:
     import pyoxigraph as ox
 
     if canonical_format(fmt) is None:
-        raise KgError(f"Unknown export format {fmt!r}. Available: {', '.join(FORMATS)}.")
+        available = ", ".join((*FORMATS, *TABLE_FORMATS))
+        raise KgError(f"Unknown export format {fmt!r}. Available: {available}.")
     fmt = canonical_format(fmt) or fmt
+    if fmt == "acled-csv":
+        from kg.acled import acled_csv
+
+        return acled_csv(build_dir)
     name, keeps_graphs = FORMATS[fmt]
     rdf_format = getattr(ox.RdfFormat, name)
     store = open_store(build_dir)
