@@ -304,7 +304,7 @@ def evaluate(
         extractions = pipeline.extract_corpus(
             corpus_dir, today=date.today(), registry=registry
         ).extractions
-        scores = evaluation.score(extractions, golds)
+        scores = evaluation.score(extractions, golds, pipeline.world_of(registry))
         echo_lines(evaluation.score_lines(scores))
         if details:
             echo_lines(evaluation.miss_lines(scores))

@@ -62,10 +62,25 @@ Counting
     recall TP / (TP + FN); either is 1.0 when its denominator is 0. The
     overall figure is micro-averaged over the five claim kinds; entities are
     reported on their own row.
+
+Events as events
+    Beside the per-document rows, the events are scored as happenings over
+    the whole corpus (:func:`score_happenings`): the predicted event claims
+    are resolved into events (:mod:`kg.events`), and so are the gold event
+    facts of every document (the same rules; gold has no sides, so only kind,
+    place and dates group them), so that nine sentences and five articles
+    about one capture are one item on each side. A predicted event matches a
+    gold one of the same family of kinds (a capture and a withdrawal are one
+    family), at the same place or one inside the other (a null place matches
+    only a null place), whose date holds the predicted start (a null gold date
+    accepts any); maximum one-to-one matching again. Denied gold facts are
+    left out. The row is reported apart and is not part of the overall figure,
+    with how many event claims were merged into how many events.
 """
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -75,6 +90,15 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import CorpusError
+from kg.events import (
+    Reported,
+    ResolvedEvent,
+    World,
+    event_kinds,
+    merge_counts,
+    reported,
+    resolve_events,
+)
 from kg.iris import slugify
 from kg.model import (
     CLAIM_KINDS,
@@ -82,6 +106,7 @@ from kg.model import (
     Claim,
     ControlClaim,
     EventClaim,
+    Evidence,
     Extraction,
     MembershipClaim,
     RoleClaim,
@@ -202,6 +227,8 @@ class Scores:
     polarity: Ratio = Ratio()  # matched facts whose exact polarity agrees
     documents: tuple[str, ...] = ()  # doc_ids scored
     unscored: tuple[str, ...] = field(default=())  # extracted doc_ids without gold
+    happenings: Tally = Tally()  # resolved events against resolved gold events
+    merged: tuple[int, int] = (0, 0)  # (event claims, events they were resolved into)
 
     def tally(self, name: str) -> Tally:
         """A row by kind or by its table label: ``"event"`` or ``"events"``, ``"overall"``."""
@@ -530,8 +557,11 @@ def match_pairs(
 # --- scoring -------------------------------------------------------------
 
 
-def score(extractions: Sequence[Extraction], gold: Mapping[str, Gold]) -> Scores:
-    """Score extractions against gold (see the module docstring for the rules)."""
+def score(
+    extractions: Sequence[Extraction], gold: Mapping[str, Gold], world: World | None = None
+) -> Scores:
+    """Score extractions against gold (see the module docstring for the rules); ``world``
+    (the registry's containment and countries) is for resolving events."""
     by_doc = {x.document.doc_id: x for x in extractions}
     tallies = {kind: Tally() for kind in KINDS}
     false_pos: list[Fact] = []
@@ -556,7 +586,10 @@ def score(extractions: Sequence[Extraction], gold: Mapping[str, Gold]) -> Scores
                 if kind == "casualty" and golds[j].claimants:
                     claimant = _add(claimant, bool(preds[i].claimants & golds[j].claimants))
     overall = sum((tallies[k] for k in CLAIM_KINDS), Tally())
+    happenings, merged = score_happenings(extractions, gold, world or World())
     return Scores(
+        happenings=happenings,
+        merged=merged,
         by_kind=dict(tallies),
         overall=overall,
         false_positives=tuple(false_pos),
@@ -566,6 +599,63 @@ def score(extractions: Sequence[Extraction], gold: Mapping[str, Gold]) -> Scores
         documents=tuple(sorted(gold)),
         unscored=tuple(sorted(set(by_doc) - set(gold))),
     )
+
+
+def score_happenings(
+    extractions: Sequence[Extraction], gold: Mapping[str, Gold], world: World
+) -> tuple[Tally, tuple[int, int]]:
+    """Resolved events against resolved gold events, matched one to one over the corpus;
+    and (event claims, events) of the predictions."""
+    scored = [x for x in extractions if x.document.doc_id in gold]
+    predicted = resolve_events(reported(scored), world)
+    expected = resolve_events(gold_reports(gold), World(located_in=world.located_in))
+    pairs = match_pairs(predicted, expected, lambda p, g: _same_happening(p, g, world))  # type: ignore[arg-type]
+    tally = Tally(len(pairs), len(predicted) - len(pairs), len(expected) - len(pairs))
+    return tally, merge_counts(predicted)
+
+
+def gold_reports(gold: Mapping[str, Gold]) -> list[Reported]:
+    """The gold's asserted event facts as event claims, for :func:`kg.events.resolve_events`."""
+    found = []
+    for doc_id in sorted(gold):
+        for index, fact in enumerate(gold[doc_id].facts):
+            if fact.kind != "event" or fact.key[-1]:
+                continue
+            kind, place, when, _ = fact.key
+            span = _gold_span(when)
+            claim = EventClaim("gold", Evidence(doc_id, index, index, ""), "gold",
+                               event_type=kind, place=place, start=span)  # fmt: skip
+            found.append(Reported(claim, f"gold:{doc_id}:{index}", doc_id))
+    return found
+
+
+def _gold_span(iso: str | None) -> TimeSpan | None:
+    """``2023-11-14`` / ``2023-11`` / ``2023`` as a TimeSpan at that precision."""
+    if not iso:
+        return None
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 3:
+        day = date(*parts)
+        return TimeSpan(day, day, "day")
+    if len(parts) == 2:
+        last = calendar.monthrange(parts[0], parts[1])[1]
+        return TimeSpan(date(parts[0], parts[1], 1), date(parts[0], parts[1], last), "month")
+    return TimeSpan(date(parts[0], 1, 1), date(parts[0], 12, 31), "year")
+
+
+def _same_happening(p: ResolvedEvent, g: ResolvedEvent, world: World) -> bool:
+    kinds = event_kinds()
+    family = {k: kinds[k].family if k in kinds else k for k in (p.kind, g.kind)}
+    if family[p.kind] != family[g.kind]:
+        return False
+    if (p.place is None) != (g.place is None):
+        return False
+    if p.place and g.place and p.place != g.place:
+        if g.place not in world.located_in(p.place) and p.place not in world.located_in(g.place):
+            return False
+    if g.start is None:
+        return True
+    return p.start is not None and g.start.earliest <= p.start.earliest <= g.start.latest
 
 
 def entity_keys(extraction: Extraction) -> frozenset[str]:
@@ -604,6 +694,13 @@ def score_lines(scores: Scores) -> list[str]:
             f"{t.precision:>10.3f} {t.recall:>8.3f} {t.f1:>6.3f}"
         )
     lines.append("")
+    t = scores.happenings
+    lines.append(
+        f"{'happenings':<12} {t.tp:>5} {t.fp:>5} {t.fn:>5} "
+        f"{t.precision:>10.3f} {t.recall:>8.3f} {t.f1:>6.3f}"
+        "  (events resolved over the corpus, not in overall)"
+    )
+    lines.append(f"event claims merged: {scores.merged[0]} into {scores.merged[1]} events")
     lines.append(_ratio_line("claimant accuracy (casualty)", scores.claimant))
     lines.append(_ratio_line("polarity accuracy (matched)", scores.polarity))
     lines.append(f"documents scored: {len(scores.documents)}")
