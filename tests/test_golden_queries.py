@@ -52,6 +52,8 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("roles", {"entity": "Goita"}),
     ("roles", {"entity": "El Hadj Ag Gamou"}),
     ("events", {"place": "Kidal", "from": "2023-11-01", "to": "2023-11-30"}),
+    ("events", {"place": "Kidal", "from": "2023-10-01", "to": "2023-12-31"}),
+    ("event-sources", {"event": "Battle of Kidal (2023)"}),
     ("casualty-claims", {}),
     ("casualty-claims", {"place": "Kidal"}),
     ("contested", {}),
@@ -63,7 +65,8 @@ CASES: list[tuple[str, dict[str, str]]] = [
 LISTS = {
     "documents": " ", "aDocuments": " ", "bDocuments": " ",
     "jointControllers": ", ", "sideA": ", ", "sideB": ", ", "type": ", ",
-    "aClaimants": ", ", "bClaimants": ", ",
+    "aClaimants": ", ", "bClaimants": ", ", "casualties": "; ", "disagreements": ", ",
+    "events": " ",
 }
 #: A valid value for each parameter name, used beside a hostile one.
 BENIGN = {
@@ -243,7 +246,7 @@ def test_hostile_values_reach_every_entity_and_date_parameter() -> None:
         ("alliance-members", "alliance"), ("alliance-members", "date"),
         ("casualty-claims", "place"), ("casualty-claims", "event"), ("contested", "about"),
         ("control-timeline", "place"), ("controller-at", "place"), ("controller-at", "date"),
-        ("events", "place"), ("events", "from"), ("events", "to"), ("evidence", "entity"),
+        ("event-sources", "event"), ("events", "place"), ("events", "from"), ("events", "to"), ("evidence", "entity"),
         ("roles", "entity"),
     ]  # fmt: skip
     assert {p for _, p in HOSTILE_TARGETS} <= set(BENIGN)
