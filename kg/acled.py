@@ -9,8 +9,9 @@ ontology's event kinds to ACLED's event types is data
 - ``event_date`` is the first day the event's date allows; ``time_precision``
   is ACLED's (1 a day, 2 a range of days, 3 a month or a year), and
   ``date_as_written`` the date at its own precision (``2023-11``).
-- ``actor1`` is the side A actor most of the event's claims name (the
-  capturer, the attacker), ``assoc_actor_1`` its other actors; ``actor2`` and
+- ``actor1`` is the side A actor most of the event's claims name on that side
+  (the capturer, the attacker; a withdrawal names the other side), and
+  ``assoc_actor_1`` its other actors; ``actor2`` and
   ``assoc_actor_2`` the same for side B; several actors are joined by "; ",
   as ACLED does.
 - ``location`` is the event's place; ``admin1`` the region and ``country``
@@ -70,13 +71,14 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 EVENT_FACTS = _PREFIXES + f"""SELECT ?event ?p ?o WHERE {{
   GRAPH {_DERIVED} {{ ?event a sk:ResolvedEvent ; ?p ?o }}
 }}"""
-#: (event, claim, actor) for every actor an event claim names ("" for none): the event's
-#: claims, and how many name each actor.
-CLAIM_ACTORS = _PREFIXES + f"""SELECT ?event ?claim ?actor WHERE {{
+#: (event, claim, actor, side, kind) for every actor an event claim names ("" for none):
+#: the event's claims, and how many name each actor on each side of the event.
+CLAIM_ACTORS = _PREFIXES + f"""SELECT ?event ?claim ?actor ?side ?kind WHERE {{
   GRAPH {_DERIVED} {{ ?claim sk:reportsEvent ?event }}
-  GRAPH ?g {{ ?claim a sk:Claim
+  GRAPH ?g {{ ?claim a sk:Claim ; a ?kind
+             FILTER(?kind != sk:Claim)
              FILTER NOT EXISTS {{ ?claim a sk:CasualtyReport }}
-             OPTIONAL {{ ?claim sk:sideA|sk:sideB ?actor }} }}
+             OPTIONAL {{ ?claim ?side ?actor FILTER(?side IN (sk:sideA, sk:sideB)) }} }}
 }}"""
 #: Casualty figures attached to events: (event, type, min, text, victims, claimant).
 FIGURES = _PREFIXES + f"""SELECT ?event ?claim ?type ?min ?text ?victims ?claimant WHERE {{
@@ -154,8 +156,12 @@ def acled_rows(
     for event, p, o in facts:
         events[event][p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]].append(o)
     named: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for event, claim, actor in claim_actors:
-        named[event][actor].add(claim)
+    for event, claim, actor, side, kind in claim_actors:
+        named[event][""].add(claim)
+        if actor:
+            info = event_kinds().get(kind.rsplit("#", 1)[-1]) or event_kinds()["Event"]
+            role = "A" if side.endswith("sideA") != (info.side_a == "loser") else "B"
+            named[event][role + actor].add(claim)
     told: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     for row in figures:
         told[row[0]].append(row)
@@ -166,8 +172,10 @@ def acled_rows(
     return sorted(rows, key=lambda r: (r["event_date"] == "", r["event_date"], r["event_iri"]))
 
 
-def _ranked(actors: Iterable[str], named: Mapping[str, set[str]], world: World) -> list[str]:
-    return sorted(actors, key=lambda a: (-len(named.get(a, ())), world.name(a), a))
+def _ranked(actors: Iterable[str], role: str, named: Mapping[str, set[str]],
+            world: World) -> list[str]:  # fmt: skip
+    """A side's actors, the one most claims name on that side first."""
+    return sorted(actors, key=lambda a: (-len(named.get(role + a, ())), world.name(a), a))
 
 
 def _row(iri: str, v: Mapping[str, list[str]], named: Mapping[str, set[str]],
@@ -175,7 +183,8 @@ def _row(iri: str, v: Mapping[str, list[str]], named: Mapping[str, set[str]],
          world: World) -> dict[str, str]:  # fmt: skip
     kind = next((t[len(SK):] for t in sorted(v["type"]) if t != SK + "ResolvedEvent"), "Event")
     info = event_kinds().get(kind) or event_kinds()["Event"]
-    side_a, side_b = _ranked(v["sideA"], named, world), _ranked(v["sideB"], named, world)
+    side_a = _ranked(v["sideA"], "A", named, world)
+    side_b = _ranked(v["sideB"], "B", named, world)
     sub = info.sub_event_type.split("|")
     if len(sub) > 1:
         state = side_a and world.types.get(side_a[0], set()) & _STATE_CLASSES
@@ -184,7 +193,7 @@ def _row(iri: str, v: Mapping[str, list[str]], named: Mapping[str, set[str]],
     start, end = _first(v, "startDate"), _first(v, "endDate")
     start_precision = _first(v, "startPrecision").rsplit("#", 1)[-1]
     docs = sorted(v["wasDerivedFrom"])
-    claims = len({c for cs in named.values() for c in cs})
+    claims = len(named.get("", ()))
     killed = [int(f[3]) for f in figures if f[2] == _PEOPLE_KILLED and f[3]]
     reported = sorted(
         f"{f[4]}{' ' + f[5] if f[5] else ''} {f[2].rsplit('#', 1)[-1].lower()} "

@@ -33,7 +33,7 @@ FIXTURE = ROOT / "tests" / "data" / "queries_fixture.trig"
 ONTOLOGY_GRAPH = "https://w3id.org/sahel-kg/graph/ontology"
 NAMES = [
     "alliance-members", "casualty-claims", "contested", "control-timeline", "controller-at",
-    "events", "evidence", "roles",
+    "event-sources", "events", "evidence", "roles",
 ]  # fmt: skip
 HOSTILE = [
     'kidal" } ; DROP ALL ; #',
