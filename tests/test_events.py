@@ -218,3 +218,36 @@ def test_resolution_does_not_depend_on_the_order_of_the_claims() -> None:
         figure("a", 100, 14, "kidal", day("2023-11-14")),
     ]
     assert resolve(*claims) == resolve(*reversed(claims))
+
+
+# --- evaluation: events scored as events ------------------------------------------------
+
+
+def test_eval_counts_a_capture_told_many_times_once_on_each_side() -> None:
+    from kg.evaluate import Fact, Gold, Tally, score_happenings
+    from kg.model import Document, Extraction
+
+    def gold_event(doc_id: str, kind: str, when: str) -> Fact:
+        return Fact(doc_id, "event", (kind, "kidal", when, False))
+
+    def extraction(doc_id: str, *claims: Claim) -> Extraction:
+        document = Document(doc_id, doc_id + ".txt", "x" * 500, doc_id, "pub",
+                            date(2023, 11, 15), "en")  # fmt: skip
+        return Extraction(document, (), (), claims)
+
+    gold = {
+        "a": Gold("a", frozenset(), (gold_event("a", "Capture", "2023-11-14"),)),
+        "b": Gold("b", frozenset(), (gold_event("b", "Capture", "2023-11-14"),
+                                     gold_event("b", "Withdrawal", "2023-11-14"),
+                                     gold_event("b", "Battle", "2012-03-30"))),  # fmt: skip
+    }
+    predicted = [
+        extraction("a", *(event("a", 20 * i, "Capture", "kidal", day("2023-11-14"), ("fama",))
+                          for i in range(9))),  # fmt: skip
+        extraction("b", event("b", 0, "Withdrawal", "kidal", day("2023-11-14"), ("csp-psd",)),
+                   event("b", 40, "DroneStrike", "kidal", day("2023-11-07"))),  # fmt: skip
+    ]
+    tally, merged = score_happenings(predicted, gold, WORLD)
+    # one capture (ten claims) found; the strike is not in the gold; the 2012 battle is missed
+    assert tally == Tally(tp=1, fp=1, fn=1)
+    assert merged == (11, 2)

@@ -122,3 +122,25 @@ def test_the_kidal_casualty_figures_are_the_readmes(folder: Path) -> None:
     assert done.returncode == 0, done.stderr
     texts = {row["countText"].lower() for row in csv.DictReader(io.StringIO(done.stdout))}
     assert {f.lower() for f in figures} <= texts, texts
+
+
+def test_the_kidal_events_are_the_readmes(folder: Path) -> None:
+    """The events table of 'Events: one row per happening': date, kind, place, sources,
+    claims and disputed of each row, as the query gives them."""
+    start = TOUR.index("```\n", TOUR.index("### Events: one row per happening")) + 4
+    block = TOUR[start : TOUR.index("\n```", start)]
+    done = kg("query", "events", "-p", "place=Kidal", "-p", "from=2023-10-01", "-p",
+              "to=2023-12-31", "-f", "csv", cwd=folder)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    got = [(r["start"][:10], r["end"][:10], r["kind"], r["whereLabel"], r["sources"], r["claims"],
+            r["disputed"]) for r in csv.DictReader(io.StringIO(done.stdout))]  # fmt: skip
+    shown = []
+    for line in block.splitlines()[1:]:
+        cells = re.split(r"\s{2,}", line.strip())
+        dated = re.match(r"(\S+)(?:\s+(\d{4}-\d\d-\d\d))?\s{2,}", line)
+        assert dated is not None, line
+        numbers = [i for i, c in enumerate(cells) if re.fullmatch(r"\d+", c)]
+        kind_at = 2 if dated.group(2) else 1
+        shown.append((dated.group(1), dated.group(2) or "", cells[kind_at], cells[kind_at + 1],
+                      cells[numbers[0]], cells[numbers[1]], cells[numbers[1] + 1]))  # fmt: skip
+    assert got == shown
