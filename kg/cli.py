@@ -446,7 +446,7 @@ def read_query_file(path: Path) -> str:
         raise QueryError(f"{path}: cannot read the query file ({error.strerror})") from None
 
 
-@app.command(short_help="Write the built graph in an RDF format, or its events as ACLED CSV.")
+@app.command(short_help="Write the graph in an RDF format, or its events as ACLED CSV.")
 def export(
     fmt: Annotated[
         str,

@@ -20,7 +20,7 @@ COMMANDS = {
     "queries": "List the canned questions with their parameters.",
     "query": "Run a canned question by name (see `kg queries`).",
     "sparql": "Run ad-hoc SPARQL on the build or an endpoint.",
-    "export": "Write the built graph in an RDF format.",
+    "export": "Write the graph in an RDF format, or its events as ACLED CSV.",
     "load": "Load the build into a triple store (Graph Store).",
     "serve": "Serve the build as a local read-only SPARQL endpoint.",
     "report": "Draw the graph as one self-contained HTML report (timelines, map).",
@@ -60,7 +60,7 @@ def test_no_arguments_shows_the_help() -> None:
          "Error: No such option: --parm (Possible options: --param)"),
         (["export", "--format", "turtel"],
          "Error: Invalid value for '--format' / '-f': 'turtel' is not one of "
-         "'turtle', 'ntriples', 'nquads', 'trig', 'jsonld', 'xml'."),
+         "'turtle', 'ntriples', 'nquads', 'trig', 'jsonld', 'xml', 'acled-csv'."),
         (["query"], "Error: Missing argument 'name'."),
     ],
 )

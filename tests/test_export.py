@@ -146,7 +146,8 @@ def test_unknown_format(tiny_build: Path) -> None:
     with pytest.raises(KgError) as error:
         export(tiny_build, "rdfa", None)
     assert str(error.value) == (
-        "Unknown export format 'rdfa'. Available: turtle, ntriples, nquads, trig, jsonld, xml."
+        "Unknown export format 'rdfa'. Available: turtle, ntriples, nquads, trig, jsonld, xml, "
+        "acled-csv."
     )
 
 

@@ -120,18 +120,12 @@ def test_the_parameters_are_read_from_the_header() -> None:
         "contested": ["about (entity, optional)"],
         "control-timeline": ["place (entity, default kidal)"],
         "controller-at": ["place (entity, default kidal)", "date (date)"],
+        "event-sources": ["event (entity)"],
         "events": ["place (entity)", "from (date, optional)", "to (date, optional)"],
         "evidence": ["entity (entity)"],
         "roles": ["entity (entity)"],
     }
     assert queries.get_query("control-timeline").tags == ("control", "timeline", "places")
-
-
-def test_the_event_types_of_the_events_query_are_the_ontology_event_classes() -> None:
-    text = queries.get_query("events").text
-    block = re.search(r"FILTER\(\?eventType IN \((.*?)\)\)", text, re.DOTALL)
-    assert block is not None
-    assert block.group(1).replace(",", " ").split() == [f"sk:{c}" for c in EVENT_CLASSES]
 
 
 def test_no_query_walks_an_unbounded_path() -> None:
@@ -223,7 +217,7 @@ def test_an_unknown_query_lists_the_available_ones_and_suggests() -> None:
         queries.get_query("aliance-members")
     assert str(error.value) == (
         "Unknown query 'aliance-members'. Available: alliance-members, casualty-claims, "
-        "contested, control-timeline, controller-at, events, evidence, roles. "
+        "contested, control-timeline, controller-at, event-sources, events, evidence, roles. "
         "Did you mean 'alliance-members'?"
     )
 
@@ -532,29 +526,48 @@ def test_roles_of_a_person_an_organisation_and_a_place(store: ox.Store) -> None:
 
 def test_events_at_kidal_and_within_it(store: ox.Store) -> None:
     rows = run(store, "events", place="Kidal")
-    assert [(key(r["event"]), r["start"], r["type"], r["whereLabel"]) for r in rows] == [
-        ("e-rebels-capture", "2012-03-30", "capture", "Kidal"),
-        ("e-drone", "2023-10-01", "drone strike", "Kidal airport"),
-        ("e-shootdown", "2023-10-06", "aircraft crash", "Kidal"),
-        ("e-capture", "2023-11-14", "capture", "Kidal"),
+    assert [(key(r["event"]), r["start"], r["kind"], r["whereLabel"]) for r in rows] == [
+        ("ev-rebels-capture", "2012-03-30", "capture", "Kidal"),
+        ("ev-drone", "2023-10-01", "drone strike", "Kidal airport"),
+        ("ev-shootdown", "2023-10-06", "aircraft crash", "Kidal"),
+        ("ev-capture", "2023-11-14", "capture", "Kidal"),
     ]
     capture = rows[-1]
-    assert sorted((capture["sideA"] or "").split(", ")) == ["Malian Armed Forces", "Wagner Group"]
-    assert (capture["sideB"], capture["claimantLabel"], capture["document"], capture["label"]) == (
-        "CSP-PSD", "France 24", "001_f24", "Malian army and Wagner take Kidal")  # fmt: skip
-    assert key(rows[1]["startPrecision"]) == "ontology#Month" and rows[1]["end"] == "2023-10-31"
+    assert (capture["sideA"], capture["sideB"]) == ("Malian Armed Forces, Wagner Group", "CSP-PSD")
+    assert (capture["sources"], capture["claims"], capture["disputed"]) == ("2", "1", "false")
+    assert capture["casualties"] == "10 terrorists killed (Malian Armed Forces)"
+    drone = rows[1]
+    assert key(drone["startPrecision"]) == "ontology#Month" and drone["end"] == "2023-10-31"
+    assert (drone["disputed"], drone["disagreements"]) == ("true", "figures")
+    assert drone["casualties"] == (
+        "14 civilians killed (CSP-PSD); around twenty civilians killed (AFP)"
+    )
+    assert key(rows[2]["partOf"]) == "ev-drone"
 
 
 def test_events_in_a_region_between_two_dates(store: ox.Store) -> None:
     everything = run(store, "events", place="kidal region")
     assert [key(r["event"]) for r in everything] == [
-        "e-rebels-capture", "e-tessalit", "e-drone", "e-shootdown", "e-capture"]  # fmt: skip
+        "ev-rebels-capture", "ev-tessalit", "ev-drone", "ev-shootdown", "ev-capture"]  # fmt: skip
     window = run(store, "events", place="kidal region", **{"from": "2021", "to": "2023-10"})
-    assert [key(r["event"]) for r in window] == ["e-tessalit", "e-drone", "e-shootdown"]
+    assert [key(r["event"]) for r in window] == ["ev-tessalit", "ev-drone", "ev-shootdown"]
     assert window[0]["sideA"] is None and window[0]["start"] == "2021-01-01"
     assert [key(r["event"]) for r in run(store, "events", place="Mali", to="2012")] == [
-        "e-rebels-capture"]  # fmt: skip
-    assert [key(r["event"]) for r in run(store, "events", place="Ber")] == ["e-clash-ber"]
+        "ev-rebels-capture"]  # fmt: skip
+    assert [key(r["event"]) for r in run(store, "events", place="Ber")] == ["ev-clash-ber"]
+
+
+def test_event_sources_lists_the_claims_and_figures_behind_an_event(store: ox.Store) -> None:
+    rows = run(store, "event-sources", event="event:ev-drone")
+    assert [(key(r["claim"]), r["kind"], r["figure"], r["claimantLabel"], r["document"])
+            for r in rows] == [
+        ("k-14", "casualty report", "14 civilians", "CSP-PSD", "001_f24"),
+        ("e-drone", "drone strike", "", "AFP", "002_afp"),
+        ("k-20", "casualty report", "around twenty civilians", "AFP", "002_afp"),
+    ]  # fmt: skip
+    assert rows[1]["quote"] == "drone strikes hit the airport area of Kidal in October"
+    named = run(store, "event-sources", event="Battle of Kidal (2023)")  # a registry event
+    assert [key(r["claim"]) for r in named] == ["e-capture", "k-10"]
 
 
 def test_casualty_claims_keep_every_figure_with_its_claimant(store: ox.Store) -> None:
@@ -874,7 +887,7 @@ def test_the_table_shows_labels_and_dates_as_written(store: ox.Store) -> None:
     table = queries.render(queries.run_query("control-timeline", {}, store=store), "table")
     lines = table.splitlines()
     assert re.match(r"period +controller +joint controllers +start +end +ongoing +as of +"
-                    r"documents +claims +disputed$", lines[0])  # fmt: skip
+                    r"documents +claims +disputed +events$", lines[0])  # fmt: skip
     assert re.fullmatch(r"[- ]+", lines[1])
     assert re.match(r"period:cp-ad +Ansar Dine +al-Qaeda in the Islamic Maghreb +2012-03 +2013-01 ",
                     lines[2])  # fmt: skip
