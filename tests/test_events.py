@@ -251,3 +251,14 @@ def test_eval_counts_a_capture_told_many_times_once_on_each_side() -> None:
     # one capture (ten claims) found; the strike is not in the gold; the 2012 battle is missed
     assert tally == Tally(tp=1, fp=1, fn=1)
     assert merged == (11, 2)
+
+
+def test_every_ontology_event_class_has_a_kind_row_and_an_acled_type() -> None:
+    from kg.events import event_kinds
+    from kg.vocab import EVENT_CLASSES
+
+    kinds = event_kinds()
+    assert sorted(kinds) == sorted(EVENT_CLASSES)
+    acled_types = {"Battles", "Explosions/Remote violence", "Strategic developments"}
+    assert {k.event_type for k in kinds.values()} <= acled_types
+    assert {k.side_a for k in kinds.values()} == {"initiator", "loser"}

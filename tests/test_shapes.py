@@ -162,3 +162,21 @@ def test_derived_period_is_checked_through_the_class_hierarchy(
         "https://w3id.org/sahel-kg/period/kidal-fama",
         "A time-bounded situation must cite at least one source (prov:wasDerivedFrom).",
     )}  # fmt: skip
+
+
+def test_a_resolved_event_rests_on_claims_and_names_its_articles(
+    ontology: rdflib.Graph, shapes: rdflib.Graph
+) -> None:
+    event = "https://w3id.org/sahel-kg/event/e1"
+    derived = "<https://w3id.org/sahel-kg/graph/derived>"
+    good = (SAMPLE + f"\n{derived} {{ <{event}> a sk:ResolvedEvent, sk:Capture ;"
+            " prov:wasDerivedFrom doc:002_50c56f432d7d8496 ; sk:disagreement \"figures\" .\n"
+            f"  claim:event1 sk:reportsEvent <{event}> . }}\n")  # fmt: skip
+    assert results(good, ontology, shapes) == set()
+    bad = (SAMPLE + f"\n{derived} {{ <{event}> a sk:ResolvedEvent, sk:Capture ;"
+           " sk:disagreement \"mood\" . }\n")  # fmt: skip
+    assert results(bad, ontology, shapes) == {
+        (event, "A resolved event must be reported by at least one sk:Claim (sk:reportsEvent)."),
+        (event, "A resolved event must name the articles behind it (prov:wasDerivedFrom)."),
+        (event, "sk:disagreement is one of dates, sides, figures, polarity, claims."),
+    }

@@ -465,47 +465,47 @@ class Sections(Reader):
             self.data.sections.append(section)
 
     def events(self, places: Sequence[tuple[str, str]]) -> None:
+        """One mark per resolved event (``kg query events``), its claims behind it."""
+        behind: dict[str, list[dict[str, Term | None]]] = defaultdict(list)
+        for row in rows(self.run(read_sparql("event-claims"))):
+            behind[_v(row, "event")].append(row)
         for iri, name in places:
             section = Section(
                 id=f"events-{len(self.data.sections)}", kind="events", group="events",
                 title=f"Events in and around {name}", iri=iri,
-                columns=["date", "event", "type", "where", "side A", "side B", "sources",
+                columns=["date", "event", "type", "where", "side A", "side B", "claims",
                          "documents"],
             )  # fmt: skip
-            groups: dict[tuple[str, ...], list[dict[str, Term | None]]] = defaultdict(list)
             for row in rows(self.ask("events", {"place": iri})):
-                key = (_v(row, "start"), _v(row, "startPrecision"), _v(row, "end"),
-                       _v(row, "type"), _v(row, "where"))  # fmt: skip
-                groups[key].append(row)
-            for (start, _, end, kind, _), members in groups.items():
-                first = members[0]
+                start, end, kind = _v(row, "start"), _v(row, "end"), _v(row, "kind")
                 when = as_written(date.fromisoformat(start[:10]), _precision(
-                    first.get("startPrecision"))) if start else "undated"  # fmt: skip
+                    row.get("startPrecision"))) if start else "undated"  # fmt: skip
                 if end and end[:10] != start[:10]:
                     when += " to " + as_written(date.fromisoformat(end[:10]),
-                                                _precision(first.get("endPrecision")))
-                label = sorted({_v(m, "label") for m in members if _v(m, "label")} or {kind})[0]
-                claimants = sorted({_v(m, "claimantLabel") for m in members} - {""})
+                                                _precision(row.get("endPrecision")))
+                members = behind.get(_v(row, "event"), [])
+                told = [m for m in members if not _v(m, "casualty")]
+                claimants = sorted({self.label(_v(m, "claimant")) for m in told} - {""})
                 docs = sorted({_v(m, "document") for m in members} - {""})
-                side_a = ", ".join(sorted({_v(m, "sideA") for m in members} - {""}))
-                side_b = ", ".join(sorted({_v(m, "sideB") for m in members} - {""}))
-                denied = sum(1 for m in members if _v(m, "polarity").endswith("Denied"))
+                denied = sum(1 for m in told if _v(m, "polarity").endswith("Denied"))
+                label = f"{kind} at {_v(row, 'whereLabel')}" if _v(row, "whereLabel") else kind
+                side_a, side_b = _v(row, "sideA"), _v(row, "sideB")
                 mark = Mark(self.key(), label,
-                            [when, label, kind, _v(first, "whereLabel"), side_a, side_b,
-                             str(len(members)) + (f" ({denied} denied)" if denied else ""),
+                            [when, label, kind, _v(row, "whereLabel"), side_a, side_b,
+                             str(len(told)) + (f" ({denied} denied)" if denied else ""),
                              " ".join(docs)],
-                            iri=_v(first, "event"))  # fmt: skip
-                key = self.add_mark(mark, sorted({_v(m, "event") for m in members}))
+                            iri=_v(row, "event"))  # fmt: skip
+                key = self.add_mark(mark, sorted(_v(m, "claim") for m in members))
                 section.marks.append(key)
                 section.rows.append({
                     "k": key, "start": start[:10], "end": (end or start)[:10], "when": when,
-                    "type": kind, "label": label, "where": _v(first, "whereLabel"),
-                    "sources": len(members), "claimants": ", ".join(claimants),
+                    "type": kind, "label": label, "where": _v(row, "whereLabel"),
+                    "sources": len(told), "claimants": ", ".join(claimants),
                     "sides": " vs ".join(s for s in (side_a, side_b) if s),
                     "denied": denied,
                 })  # fmt: skip
             if not section.rows:
-                section.note = f"No event claim at {name} or within it in this build."
+                section.note = f"No event at {name} or within it in this build."
             self.data.sections.append(section)
 
     def casualties(self, places: Sequence[tuple[str, str]]) -> None:
@@ -682,6 +682,7 @@ def _read(reader: Sections, places: Sequence[str], build_dir: Path | None) -> Re
         reader.prefetch("events", {"place": iri})
         reader.prefetch("casualty-claims", {"place": iri})
     reader.prefetch(read_sparql("place-events"))
+    reader.prefetch(read_sparql("event-claims"))
     reader.prefetch(read_sparql("map-places"))
     reader.control(control)
     reader.membership()
