@@ -123,7 +123,7 @@ class World:
         return found
 
 
-def _world(names: Iterable[tuple[str, str, str]]) -> World:
+def _world(names: Iterable[tuple[str, ...]]) -> World:
     world = World()
     geometry: dict[str, str] = {}
     wkt: dict[str, str] = {}
@@ -148,7 +148,7 @@ def _world(names: Iterable[tuple[str, str, str]]) -> World:
 
 
 def acled_rows(
-    facts: Sequence[tuple[str, str, str]], claim_actors: Sequence[tuple[str, str, str]],
+    facts: Sequence[tuple[str, ...]], claim_actors: Sequence[tuple[str, ...]],
     figures: Sequence[tuple[str, ...]], publishers: Mapping[str, str], world: World,
 ) -> list[dict[str, str]]:  # fmt: skip
     """One ACLED-style row per event, in date order (then IRI)."""
@@ -288,10 +288,10 @@ def acled_csv(build_dir: Path) -> bytes:
     from kg.store import open_store
 
     store = open_store(build_dir)
-    world = _world(_values(store, NAMES))  # type: ignore[arg-type]
-    publishers = dict(_values(store, PUBLISHERS))  # type: ignore[arg-type]
-    rows = acled_rows(_values(store, EVENT_FACTS), _values(store, CLAIM_ACTORS),  # type: ignore[arg-type]
-                      _values(store, FIGURES), publishers, world)  # type: ignore[arg-type]  # fmt: skip
+    world = _world(_values(store, NAMES))
+    publishers: dict[str, str] = dict(_values(store, PUBLISHERS))  # type: ignore[arg-type]
+    rows = acled_rows(_values(store, EVENT_FACTS), _values(store, CLAIM_ACTORS),
+                      _values(store, FIGURES), publishers, world)  # fmt: skip
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()

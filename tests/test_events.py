@@ -34,8 +34,8 @@ def year(y: int) -> TimeSpan:
 
 
 def event(doc_id: str, begin: int, kind: str, place: str | None, start: TimeSpan | None,
-          side_a: tuple[str, ...] = (), side_b: tuple[str, ...] = (), *, end: TimeSpan | None = None,
-          rule: str = "event.test.v1", polarity: str = "asserted",
+          side_a: tuple[str, ...] = (), side_b: tuple[str, ...] = (), *,
+          end: TimeSpan | None = None, rule: str = "event.test.v1", polarity: str = "asserted",
           event_key: str | None = None) -> EventClaim:  # fmt: skip
     return EventClaim(rule, Evidence(doc_id, begin, begin + 10, "x" * 10), "pub", polarity,  # type: ignore[arg-type]
                       event_type=kind, side_a=side_a, side_b=side_b, place=place, start=start,

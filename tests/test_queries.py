@@ -26,7 +26,7 @@ from kg.errors import QueryError
 from kg.model import QueryResult, Term
 from kg.queries import CannedQuery, EntityIndex, Param
 from kg.store import select
-from kg.vocab import EVENT_CLASSES, ID, SK, SKOS, XSD
+from kg.vocab import ID, SK, SKOS, XSD
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "data" / "queries_fixture.trig"
