@@ -173,12 +173,10 @@ class _Group:
     members: list[Reported]
     window: tuple[date, date] | None
     places: set[str]
+    family: str = ""
     initiators: set[str] = field(default_factory=set)
     losers: set[str] = field(default_factory=set)
-
-    @property
-    def documents(self) -> set[str]:
-        return {m.doc_id for m in self.members}
+    documents: set[str] = field(default_factory=set)
 
 
 def _nested(a: str, b: str, world: World) -> bool:
@@ -188,7 +186,7 @@ def _nested(a: str, b: str, world: World) -> bool:
 def _fits(claim: Reported, group: _Group, world: World) -> bool:
     """Can the claim report the group's happening? Dates, place and sides."""
     c: EventClaim = claim.claim  # type: ignore[assignment]
-    if _info(c.event_type).family != _info(group.members[0].claim.event_type).family:  # type: ignore[attr-defined]
+    if _info(c.event_type).family != group.family:
         return False
     span, own_article = _span(c), claim.doc_id in group.documents
     if span is None or group.window is None:
@@ -222,6 +220,8 @@ def _sides_fit(claim: EventClaim, group: _Group, world: World) -> bool:
 def _join(claim: Reported, group: _Group) -> None:
     c: EventClaim = claim.claim  # type: ignore[assignment]
     group.members.append(claim)
+    group.documents.add(claim.doc_id)
+    group.family = _info(c.event_type).family
     span = _span(c)
     if span is not None:
         w = group.window
@@ -244,17 +244,56 @@ def group_claims(claims: Sequence[Reported], world: World) -> list[list[Reported
     order = sorted(claims, key=lambda r: (_precision(r.claim), r.claim.polarity == "denied",  # type: ignore[arg-type]
                                           r.iri))  # fmt: skip
     groups: list[_Group] = []
+    index = _GroupIndex()
     for reported in order:
-        fitting = [g for g in groups if _fits(reported, g, world)]
+        fitting = [g for g in index.candidates(reported) if _fits(reported, g, world)]
         if len(fitting) > 1:  # fine claims: the group sharing its article, else the first
             same = [g for g in fitting if reported.doc_id in g.documents]
             coarse = _precision(reported.claim) > 0  # type: ignore[arg-type]
             fitting = [] if coarse else (same or fitting)[:1]
         if fitting:
             _join(reported, fitting[0])
+            index.add(fitting[0], reported)
         else:
             groups.append(_new_group(reported))
+            index.add(groups[-1], reported, number=len(groups) - 1)
     return [g.members for g in groups]
+
+
+class _GroupIndex:
+    """The groups a claim can join, found without scanning them all: by family and month
+    (a group's window only narrows, so the months it was filed under still cover it), and
+    by family and article for claims without a date (which join only their article's)."""
+
+    def __init__(self) -> None:
+        self.by_month: dict[tuple[str, int], list[_Group]] = {}
+        self.by_document: dict[tuple[str, str], list[_Group]] = {}
+        self.number: dict[int, int] = {}  # id(group) -> creation order
+
+    def add(self, group: _Group, claim: Reported, number: int | None = None) -> None:
+        if number is not None:
+            self.number[id(group)] = number
+            for month in _months(group.window):
+                self.by_month.setdefault((group.family, month), []).append(group)
+        filed = self.by_document.setdefault((group.family, claim.doc_id), [])
+        if all(g is not group for g in filed):
+            filed.append(group)
+
+    def candidates(self, claim: Reported) -> list[_Group]:
+        family = _info(claim.claim.event_type).family  # type: ignore[attr-defined]
+        span = _span(claim.claim)  # type: ignore[arg-type]
+        found = {id(g): g for g in self.by_document.get((family, claim.doc_id), ())}
+        if span is not None:
+            for month in _months(span):
+                found.update((id(g), g) for g in self.by_month.get((family, month), ()))
+        return sorted(found.values(), key=lambda g: self.number[id(g)])
+
+
+def _months(window: tuple[date, date] | None) -> range:
+    """The months a window touches, as year * 12 + month - 1."""
+    if window is None:
+        return range(0)
+    return range(window[0].year * 12 + window[0].month - 1, window[1].year * 12 + window[1].month)
 
 
 # --- what a group says --------------------------------------------------------------
@@ -333,17 +372,33 @@ def _attach_casualties(
     first, then the narrowest dates. An undated figure only to an event told in its own
     sentence ("killed in the attack on ..."), never to whatever its article reports."""
     attached: dict[int, list[Reported]] = {}
+    violent = [
+        (index, members, _window(members), {m.doc_id for m in members},
+         {m.claim.place for m in members if m.claim.place})  # type: ignore[attr-defined]
+        for index, (_, members) in enumerate(events)
+        if _info(members[0].claim.event_type).violent  # type: ignore[attr-defined]
+    ]  # fmt: skip
+    by_month: dict[int, list[int]] = {}  # month -> positions in violent (dated events)
+    by_document: dict[str, list[int]] = {}
+    for position, (_, _, window, documents, _) in enumerate(violent):
+        for month in _months(window):
+            by_month.setdefault(month, []).append(position)
+        for doc_id in documents:
+            by_document.setdefault(doc_id, []).append(position)
     for figure in casualties:
         c: CasualtyClaim = figure.claim  # type: ignore[assignment]
         span = _span(c)
         best: tuple[object, ...] | None = None
         chosen = None
-        for index, (_, members) in enumerate(events):
-            if not _info(members[0].claim.event_type).violent:  # type: ignore[attr-defined]
+        near = set(by_document.get(figure.doc_id, ()))
+        for month in _months(span):
+            near.update(by_month.get(month, ()))
+        for index, members, window, documents, places in (violent[i] for i in sorted(near)):
+            own = figure.doc_id in documents
+            if span is not None and window is not None and (
+                span[0] > window[1] or span[1] < window[0]
+            ):
                 continue
-            window = _window(members)
-            own = figure.doc_id in {m.doc_id for m in members}
-            places = {m.claim.place for m in members if m.claim.place}  # type: ignore[attr-defined]
             if c.place is None or not places or not all(_nested(c.place, p, world) for p in places):
                 continue
             if span is None or window is None:
