@@ -56,6 +56,7 @@ QUERY_PARAMS: dict[str, dict[str, str]] = {
     "contested": {},
     "control-timeline": {"place": "Kidal"},
     "controller-at": {"place": "Kidal", "date": "2019-06-01"},
+    "event-sources": {"event": "Battle of Kidal (2023)"},
     "events": {"place": "Kidal", "from": "2018", "to": "2020"},
     "evidence": {"entity": "Kidal"},
     "roles": {"entity": "FAMa"},

@@ -203,7 +203,7 @@ def test_a_wrong_format_is_still_a_usage_error(tiny_build: Path) -> None:
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.splitlines()[-1] == (
         "Error: Invalid value for '--format' / '-f': 'rdfa' is not one of 'turtle', "
-        "'ntriples', 'nquads', 'trig', 'jsonld', 'xml'."
+        "'ntriples', 'nquads', 'trig', 'jsonld', 'xml', 'acled-csv'."
     )
 
 
