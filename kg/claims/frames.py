@@ -82,6 +82,13 @@ def subject_agents(ctx: SentenceContext, local_at: int) -> list[str]:
         return _last_group(earlier, ctx) if earlier else []
     found = heads_in(ctx, ctx.agents(begin, trigger_at), ctx.doc.text)
     found = [m for m in found if not _after_preposition(ctx, m)]
+    joined = list(re.finditer(r",\s+and\s+", ctx.folded[ctx.local(begin) : local_at]))
+    if joined:  # "X evacuated the camp by 31 October, and the CSP seized control": the CSP
+        second = ctx.absolute(ctx.local(begin) + joined[-1].end())
+        first = [m for m in found if m.begin < second]
+        tail = ctx.folded[ctx.local(first[-1].stop) : ctx.local(second)] if first else ""
+        if len(re.findall(r"[a-z]{2,}", tail)) >= 3:  # a clause before, not a list of names
+            found = [m for m in found if m.begin >= second] or found
     if found:
         return as_actors(ctx, found)
     if PRONOUN_BEFORE.search(before):
