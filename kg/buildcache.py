@@ -164,18 +164,19 @@ class DocumentCache:
             self._old_path(f"docs/{key}.g") is not None  # fmt: skip
 
     def entry(self, key: str) -> Entry:
-        path = self._old_path(f"docs/{key}.x")
-        if path is None:
-            raise KeyError(key)
-        value: Entry = _load(path)
+        value: Entry = self._cached(key, "x")
         return value
 
     def graph(self, key: str) -> GraphText:
-        path = self._old_path(f"docs/{key}.g")
+        value: GraphText = self._cached(key, "g")
+        return value
+
+    def _cached(self, key: str, suffix: str) -> Any:
+        """The cached object of document ``key`` ("x": its extraction, "g": its graph)."""
+        path = self._old_path(f"docs/{key}.{suffix}")
         if path is None:
             raise KeyError(key)
-        value: GraphText = _load(path)
-        return value
+        return _load(path)
 
     def signature(self, key: str, text: str) -> bytes:
         """The MinHash signature of a document's text (kg.dedup), cached as ``docs/KEY.m``."""

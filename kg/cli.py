@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -239,12 +239,9 @@ def add(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Add ARTICLES to the build in OUT: the same bytes as a build of the corpus with them."""
-    with reported():
-        from kg import pipeline, update
-
-        with progress_display(not quiet and sys.stderr.isatty()) as progress:
-            done = update.add_articles(articles, out, today=date.today(), progress=progress)
-        _echo_update(done, "added or replaced", pipeline.report_lines)
+    _update(lambda update, progress: update.add_articles(articles, out, today=date.today(),
+                                                         progress=progress),
+            quiet, "added or replaced")  # fmt: skip
 
 
 @app.command(short_help="Remove documents from an existing build.")
@@ -254,12 +251,18 @@ def remove(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Remove DOCUMENTS from the build in OUT: the same bytes as a build without them."""
+    _update(lambda update, progress: update.remove_documents(documents, out, progress=progress),
+            quiet, "removed")
+
+
+def _update(run: Callable[[Any, Any], Any], quiet: bool, verb: str) -> None:
+    """Run ``run(kg.update, progress)`` under the CLI's error reporting and print its report."""
     with reported():
         from kg import pipeline, update
 
         with progress_display(not quiet and sys.stderr.isatty()) as progress:
-            done = update.remove_documents(documents, out, progress=progress)
-        _echo_update(done, "removed", pipeline.report_lines)
+            done = run(update, progress)
+        _echo_update(done, verb, pipeline.report_lines)
 
 
 def _echo_update(done: UpdateReport, verb: str,

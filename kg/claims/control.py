@@ -55,7 +55,7 @@ EXPELLED = re.compile(
     r"\b(?:drove|drives|drive|driving|chased|chasing|pushed|pushing|expelled|expelling|dislodged|"
     r"dislodging|ousted|ousting|routed)\b"
 )
-HELD_BY = re.compile(r"\b([a-z]+)-(?:held|controlled|occupied)\s+")  # "the rebel-held region of Kidal"
+HELD_BY = re.compile(r"\b([a-z]+)-(?:held|controlled|occupied)\s+")  # "the rebel-held town of Anefis", "MNLA-held Kidal"
 FELL = re.compile(r"\b(?:had\s+)?(?:fallen|fell)\s+(?:to|into\s+the\s+hands\s+of)\s+")
 PASSED_UNDER = re.compile(r"\b(?:passed|fell|came|come|returned|went)\b[^,.;]{0,20}$")
 NOMINAL_GAIN = re.compile(r"\b(?:seizure|capture|takeover|conquest|fall)\s+of\s+")
@@ -224,7 +224,7 @@ def taken_from(ctx: SentenceContext, match: re.Match[str], gain: Frame) -> Itera
 
 
 def held_by_frame(ctx: SentenceContext, match: re.Match[str]) -> Frame | None:
-    """ "the rebel-held town of Kidal", "MNLA-held Kidal": a state, as of the sentence."""
+    """ "the rebel-held town of Anefis", "MNLA-held Kidal": a state, as of the sentence."""
     word = match.group(1)
     named = [m for m in ctx.agents(ctx.sentence.begin, ctx.absolute(match.start(1) + len(word)))
              if m.stop == ctx.absolute(match.start(1) + len(word))]  # fmt: skip
